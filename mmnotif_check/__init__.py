@@ -1,0 +1,26 @@
+"""mmnotif-check: a model checker for Linux kernel notifier concurrency protocols.
+
+Public API::
+
+    from mmnotif_check import load_model, explore, CheckOptions
+    model = load_model("models/peterson.py", {"ROUNDS": 2})
+    result = explore(model, CheckOptions())
+"""
+
+__version__ = "0.1.0"
+
+from mmnotif_check.engine.result import Result, Stats, Violation  # noqa: E402
+from mmnotif_check.engine.search import explore  # noqa: E402
+from mmnotif_check.lang.model import CompiledModel, load_model  # noqa: E402
+from mmnotif_check.options import CheckOptions  # noqa: E402
+
+__all__ = [
+    "CheckOptions",
+    "CompiledModel",
+    "Result",
+    "Stats",
+    "Violation",
+    "__version__",
+    "explore",
+    "load_model",
+]

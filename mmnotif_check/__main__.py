@@ -1,0 +1,3 @@
+from mmnotif_check.cli import main
+
+main()

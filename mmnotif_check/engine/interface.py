@@ -1,0 +1,65 @@
+"""The transition-system interface the engine explores.
+
+The engine knows nothing about Python syntax, locks or notifiers: a system gives initial
+states, the outcomes of every enabled step of a state (in a deterministic order), and
+property checks.  An outcome is either the next state or a :class:`StepFailure` (the
+step itself failed: an ``assert`` or a run-time error in the model).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class StepFailure:
+    """A step that failed while executing (assert or run-time error)."""
+
+    kind: str  # assert | error
+    property: str | None
+    message: str
+    location: tuple[str, int] | None
+    text: str
+    thread: str
+
+
+@dataclass(frozen=True)
+class PropertyFailure:
+    """A state property (invariant or final) that is false."""
+
+    kind: str  # invariant | final
+    property: str
+    message: str
+    location: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class BlockedThread:
+    """A thread that cannot step, and the statement it waits at."""
+
+    name: str
+    daemon: bool
+    location: tuple[str, int]
+    text: str
+
+
+class TransitionSystem(Protocol):
+    """What the explorer needs from a model."""
+
+    def initial_states(self) -> Sequence[Hashable]: ...
+
+    def successors(self, state: Hashable) -> Sequence[Hashable | StepFailure]: ...
+
+    def check_invariants(
+        self, state: Hashable, only: frozenset[str] | None = None
+    ) -> PropertyFailure | None: ...
+
+    def is_terminal(self, state: Hashable) -> bool: ...
+
+    def check_finals(
+        self, state: Hashable, only: frozenset[str] | None = None
+    ) -> PropertyFailure | None: ...
+
+    def blocked_threads(self, state: Hashable) -> list[BlockedThread]: ...

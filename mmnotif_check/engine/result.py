@@ -1,0 +1,71 @@
+"""Verdicts as data: holds (exhaustive), violated (with a discovery), inconclusive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mmnotif_check.engine.interface import BlockedThread
+
+HOLDS = "holds"
+VIOLATED = "violated"
+INCONCLUSIVE = "inconclusive"
+
+
+@dataclass(frozen=True)
+class Stats:
+    states: int
+    transitions: int
+    max_depth: int
+    seconds: float
+    peak_memory_kib: int
+    frontier: int = 0
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds > 0 else float(self.states)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What went wrong.  ``kind``: assert | invariant | final | deadlock | error."""
+
+    kind: str
+    property: str | None
+    message: str
+    location: tuple[str, int] | None = None
+    text: str = ""
+    thread: str | None = None
+    blocked: tuple[BlockedThread, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Result:
+    verdict: str
+    stats: Stats
+    violation: Violation | None = None
+    path: tuple[int, ...] | None = None
+    reason: str | None = None  # why a run is inconclusive
+
+    @property
+    def exit_code(self) -> int:
+        return {HOLDS: 0, VIOLATED: 1, INCONCLUSIVE: 3}[self.verdict]
+
+
+def format_path(path: tuple[int, ...]) -> str:
+    """The replay token: initial-state index, then one successor index per step."""
+    return "/".join(str(k) for k in path)
+
+
+def parse_path(token: str) -> tuple[int, ...]:
+    """Parse a replay token; raises ValueError with a readable message."""
+    token = token.strip()
+    if not token:
+        raise ValueError("empty path (expected something like 0/2/1)")
+    parts = token.split("/")
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"bad path {token!r} (expected indices separated by '/', like 0/2/1)") from None
+    if any(v < 0 for v in values):
+        raise ValueError(f"bad path {token!r}: indices are never negative")
+    return values

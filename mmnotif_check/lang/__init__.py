@@ -1,0 +1,1 @@
+"""The model language: loader, compiler and the compiled model."""

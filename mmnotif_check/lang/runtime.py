@@ -1,0 +1,265 @@
+"""Run-time support for compiled models.
+
+Generated code (see :mod:`mmnotif_check.lang.codegen`) calls the helpers here.  The state
+layout they work on is documented in :mod:`mmnotif_check.lang.model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+# Control codes returned by compiled instructions (non-negative values are the next pc).
+CALL = -1
+RETURN = -2
+BLOCK = -3
+
+
+class ModelFault(Exception):
+    """A run-time error in the model: None dereference, bad index, wrong type, ..."""
+
+
+class AssertFailed(Exception):
+    """A model ``assert`` failed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Ref:
+    """A reference to a model object.
+
+    Interned per (class, heap index, per-class ordinal), so identity is equality and
+    hashing is as cheap as it gets.
+    """
+
+    __slots__ = ("c", "i", "name")
+
+    def __init__(self, cls_id: int, index: int, name: str) -> None:
+        self.c = cls_id
+        self.i = index
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __format__(self, spec: str) -> str:
+        return self.name
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, Ref):
+            return self.i < other.i
+        return NotImplemented
+
+
+class StepContext:
+    """Mutable working copy of one state while one thread takes one step.
+
+    ``G`` globals, ``H`` heap records and ``T`` thread stacks are lists copied from the
+    state; ``I`` is the thread-info list (name, daemon).  ``dirty`` records whether the
+    step has written anything (a ``wait_until`` that fails after a write is an error).
+    """
+
+    __slots__ = (
+        "G",
+        "H",
+        "I",
+        "T",
+        "arities",
+        "call",
+        "choice_pos",
+        "dirty",
+        "prefix",
+        "retval",
+        "tid",
+        "atomic",
+        "model",
+    )
+
+    def __init__(self) -> None:
+        self.G: list[Any] = []
+        self.H: list[tuple[Any, ...]] = []
+        self.I: list[tuple[str, bool]] = []
+        self.T: list[tuple[tuple[Any, ...], ...]] = []
+        self.arities: list[int] = []
+        self.call: tuple[int, list[Any]] | None = None
+        self.choice_pos = 0
+        self.dirty = False
+        self.prefix: Sequence[int] = ()
+        self.retval: Any = None
+        self.tid = -1
+        self.atomic = 0
+        self.model: Any = None
+
+    def choose(self, options: Any) -> Any:
+        opts = tuple(options)
+        if not opts:
+            raise ModelFault("choose() over an empty sequence")
+        k = self.choice_pos
+        self.choice_pos = k + 1
+        self.dirty = True
+        if k < len(self.prefix):
+            pick = self.prefix[k]
+            if pick >= len(opts):
+                raise ModelFault("replayed choice out of range")
+        else:
+            pick = 0
+        if k >= len(self.arities):
+            self.arities.append(len(opts))
+        return opts[pick]
+
+
+def choose_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``choose(a, b, ...)`` picks among its arguments; ``choose(seq)`` among the items."""
+    if len(args) == 1 and isinstance(args[0], tuple | range):
+        return tuple(args[0])
+    return args
+
+
+def set_item(seq: Any, index: Any, value: Any) -> tuple[Any, ...]:
+    """``xs[i] = v`` on an immutable tuple value: a new tuple."""
+    if not isinstance(seq, tuple):
+        raise ModelFault(f"item assignment into a {type_name(seq)}, not a tuple")
+    if type(index) is not int and type(index) is not bool:
+        raise ModelFault(f"tuple index must be an int, not {type_name(index)}")
+    n = len(seq)
+    if not -n <= index < n:
+        raise ModelFault(f"index {index} out of range for a tuple of length {n}")
+    if index < 0:
+        index += n
+    return seq[:index] + (value,) + seq[index + 1 :]
+
+
+def remove(seq: Any, item: Any) -> tuple[Any, ...]:
+    """A copy of ``seq`` without the first occurrence of ``item``."""
+    if not isinstance(seq, tuple):
+        raise ModelFault(f"remove() needs a tuple, not {type_name(seq)}")
+    for k, x in enumerate(seq):
+        if x == item:
+            return seq[:k] + seq[k + 1 :]
+    raise ModelFault(f"remove(): {item!r} is not in {seq!r}")
+
+
+def discard(seq: Any, item: Any) -> tuple[Any, ...]:
+    """Like :func:`remove`, but a missing item is not an error."""
+    if not isinstance(seq, tuple):
+        raise ModelFault(f"discard() needs a tuple, not {type_name(seq)}")
+    for k, x in enumerate(seq):
+        if x == item:
+            return seq[:k] + seq[k + 1 :]
+    return seq
+
+
+def append(seq: Any, item: Any) -> tuple[Any, ...]:
+    if not isinstance(seq, tuple):
+        raise ModelFault(f"append() needs a tuple, not {type_name(seq)}")
+    return (*seq, item)
+
+
+def index_of(seq: Any, item: Any) -> int:
+    if not isinstance(seq, tuple):
+        raise ModelFault(f"index() needs a tuple, not {type_name(seq)}")
+    for k, x in enumerate(seq):
+        if x == item:
+            return k
+    raise ModelFault(f"index(): {item!r} is not in {seq!r}")
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, Ref):
+        return f"reference to {value.name.split('#')[0]}"
+    return type(value).__name__
+
+
+def translate_python_error(exc: BaseException) -> str:
+    """Turn a Python exception raised by generated code into a model-level message."""
+    text = str(exc)
+    if isinstance(exc, AttributeError) and "NoneType" in text:
+        return "None dereference (attribute access on None)"
+    if isinstance(exc, AttributeError):
+        return "attribute access on a value that is not an object"
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(exc, IndexError):
+        return "index out of range"
+    if isinstance(exc, TypeError) and "NoneType" in text and "subscript" in text:
+        return "None dereference (subscript of None)"
+    if isinstance(exc, TypeError) and "tuple indices must be integers" in text and "NoneType" in text:
+        return "object has no such field (wrong object type)"
+    if isinstance(exc, RecursionError):
+        return "recursion too deep"
+    return f"wrong type: {text}"
+
+
+def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[Any], Any]:
+    """A store-time converter/checker for a declared field or global type."""
+    if kind == "bool":
+
+        def check_bool(v: Any) -> Any:
+            if v is True or v is False:
+                return v
+            raise ModelFault(f"expected a bool, got {type_name(v)} {v!r}")
+
+        return check_bool
+    if kind == "int":
+
+        def check_int(v: Any) -> Any:
+            if type(v) is int or type(v) is bool:
+                return v
+            raise ModelFault(f"expected an int, got {type_name(v)} {v!r}")
+
+        return check_int
+    if kind == "uint":
+        assert width is not None
+        mask = (1 << width) - 1
+
+        def check_uint(v: Any) -> Any:
+            if type(v) is int or type(v) is bool:
+                return v & mask
+            raise ModelFault(f"expected a u{width}, got {type_name(v)} {v!r}")
+
+        return check_uint
+    if kind == "sint":
+        assert width is not None
+        mask = (1 << width) - 1
+        half = 1 << (width - 1)
+
+        def check_sint(v: Any) -> Any:
+            if type(v) is int or type(v) is bool:
+                v &= mask
+                return v - (1 << width) if v >= half else v
+            raise ModelFault(f"expected an s{width}, got {type_name(v)} {v!r}")
+
+        return check_sint
+    if kind == "str":
+
+        def check_str(v: Any) -> Any:
+            if type(v) is str:
+                return v
+            raise ModelFault(f"expected a str, got {type_name(v)} {v!r}")
+
+        return check_str
+    if kind == "tuple":
+
+        def check_tuple(v: Any) -> Any:
+            if type(v) is tuple:
+                return v
+            raise ModelFault(f"expected a tuple, got {type_name(v)} {v!r}")
+
+        return check_tuple
+    if kind == "ref":
+
+        def check_ref(v: Any) -> Any:
+            if v is None or (type(v) is Ref and v.c == cls_id):
+                return v
+            raise ModelFault(f"expected a reference or None, got {type_name(v)} {v!r}")
+
+        return check_ref
+    return lambda v: v
+
+
+def objects_of(heap: Iterable[tuple[Any, ...]], cls_id: int) -> tuple[Ref, ...]:
+    return tuple(rec[0] for rec in heap if rec[0].c == cls_id)

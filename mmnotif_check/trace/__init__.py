@@ -1,0 +1,1 @@
+"""Counterexample traces: rebuilt by replaying a path, rendered in several formats."""

@@ -1,0 +1,167 @@
+"""Rebuild a counterexample by replaying its path against the model.
+
+A discovery is stored only as a path of successor indices.  :func:`build_trace` walks the
+model along it, labels every step (thread, ``file:line``, statement text, changed fields)
+and confirms that the walk ends in the reported violation.  A path the model cannot
+follow, or that ends elsewhere, is a loud :class:`NondeterminismError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mmnotif_check.engine.interface import StepFailure
+from mmnotif_check.engine.result import Violation, format_path
+from mmnotif_check.engine.search import deadlock_violation
+from mmnotif_check.errors import NondeterminismError
+from mmnotif_check.lang.model import CompiledModel, State, jsonable
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    number: int
+    thread: str
+    path: str
+    line: int
+    text: str
+    changes: tuple[tuple[str, Any, Any], ...]
+    choices: tuple[int, ...] = ()
+    failed: bool = False
+
+
+@dataclass
+class Trace:
+    model: str
+    constants: dict[str, Any]
+    path: tuple[int, ...]
+    violation: Violation
+    steps: list[TraceStep] = field(default_factory=list)
+    initial: dict[str, Any] = field(default_factory=dict)
+    final: dict[str, Any] = field(default_factory=dict)
+    states: list[State] = field(default_factory=list)
+
+    @property
+    def token(self) -> str:
+        return format_path(self.path)
+
+
+def follow(model: CompiledModel, path: tuple[int, ...]) -> tuple[list[State], list[tuple[Any, Any]]]:
+    """Walk ``path``; return the visited states and the (label, outcome) of each step."""
+    if not path:
+        raise NondeterminismError("empty path")
+    inits = model.initial_states()
+    if path[0] >= len(inits):
+        raise NondeterminismError(
+            f"path starts at initial state {path[0]} but the model has {len(inits)} initial state(s)"
+        )
+    states = [inits[path[0]]]
+    steps: list[tuple[Any, Any]] = []
+    for n, idx in enumerate(path[1:], start=1):
+        state = states[-1]
+        if isinstance(state, StepFailure):
+            raise NondeterminismError(f"step {n}: the path continues after a failed step")
+        trans = model.transitions(state)
+        if idx >= len(trans):
+            raise NondeterminismError(
+                f"step {n}: the path takes successor {idx} but only {len(trans)} step(s) are enabled"
+            )
+        label, outcome = trans[idx]
+        steps.append((label, outcome))
+        if isinstance(outcome, StepFailure):
+            if n != len(path) - 1:
+                raise NondeterminismError(f"step {n} fails ({outcome.message}) before the path ends")
+            break
+        states.append(outcome)
+    return states, steps
+
+
+def violation_at_end(model: CompiledModel, path: tuple[int, ...], only: frozenset[str] | None = None) -> Violation | None:
+    """The violation that walking ``path`` ends in, or None (raises if it cannot be walked)."""
+    states, steps = follow(model, path)
+    last = steps[-1][1] if steps else None
+    if isinstance(last, StepFailure):
+        return Violation(last.kind, last.property, last.message, last.location, last.text, last.thread)
+    state = states[-1]
+    f = model.check_invariants(state, only)
+    if f is None and model.is_terminal(state):
+        f = model.check_finals(state, only)
+    if f is not None:
+        return Violation(f.kind, f.property, f.message, f.location)
+    if not model.successors(state) and not model.is_terminal(state):
+        return deadlock_violation(model, state)
+    return None
+
+
+def reproduces(model: CompiledModel, states: list[State], steps: list[tuple[Any, Any]], v: Violation, only: frozenset[str] | None) -> str | None:
+    """None if the walk ends in violation ``v``; else why not."""
+    last = steps[-1][1] if steps else None
+    if isinstance(last, StepFailure):
+        if v.kind in ("assert", "error") and last.message == v.message:
+            return None
+        return f"the last step fails with {last.kind} '{last.message}', not the reported {v.kind}"
+    state = states[-1]
+    if v.kind == "invariant":
+        f = model.check_invariants(state, only)
+        if f is not None and f.property == v.property:
+            return None
+        return f"invariant '{v.property}' holds in the final state"
+    if v.kind == "final":
+        if model.is_terminal(state):
+            f = model.check_finals(state, only)
+            if f is not None and f.property == v.property:
+                return None
+        return f"final property '{v.property}' is not violated in the final state"
+    if v.kind == "deadlock":
+        if not model.successors(state) and not model.is_terminal(state):
+            return None
+        return "the final state is not a deadlock"
+    if v.kind in ("assert", "error") and not steps:
+        failure = model.init_failure
+        if failure is not None and failure.message == v.message:
+            return None
+    return f"the path does not end in the reported {v.kind}"
+
+
+def build_trace(
+    model: CompiledModel,
+    path: tuple[int, ...],
+    violation: Violation,
+    only: frozenset[str] | None = None,
+) -> Trace:
+    """Replay ``path`` and describe every step; raise if it does not reproduce ``violation``."""
+    trace = Trace(model=model.path, constants=dict(model.constants), path=path, violation=violation)
+    if not path:  # init() itself failed
+        if reproduces(model, [], [], violation, only) is not None:
+            raise NondeterminismError("init() did not fail as reported")
+        return trace
+    states, steps = follow(model, path)
+    why = reproduces(model, states, steps, violation, only)
+    if why is not None:
+        raise NondeterminismError(
+            f"model is nondeterministic: replaying path {format_path(path)} {why}"
+        )
+    trace.states = states
+    trace.initial = model.describe_state(states[0])
+    for n, (label, outcome) in enumerate(steps, start=1):
+        before = states[n - 1]
+        if isinstance(outcome, StepFailure):
+            changes: tuple[tuple[str, Any, Any], ...] = ()
+            failed = True
+        else:
+            changes = tuple((k, jsonable(a), jsonable(b)) for k, a, b in model.diff(before, outcome, label.tid))
+            failed = False
+        trace.steps.append(
+            TraceStep(
+                number=n,
+                thread=label.thread,
+                path=label.info.path,
+                line=label.info.line,
+                text=label.info.text,
+                changes=changes,
+                choices=label.choices,
+                failed=failed,
+            )
+        )
+    trace.final = model.describe_state(states[-1])
+    return trace

@@ -1,0 +1,72 @@
+"""The JSON report of a verification run (schema documented in docs/trace-format.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mmnotif_check import __version__
+from mmnotif_check.engine.result import Result, format_path
+from mmnotif_check.options import CheckOptions
+from mmnotif_check.trace.build import Trace
+
+SCHEMA_VERSION = 1
+
+
+def report_dict(
+    target: str,
+    model_path: str,
+    constants: dict[str, Any],
+    options: CheckOptions,
+    result: Result,
+    trace: Trace | None,
+) -> dict[str, Any]:
+    v = result.violation
+    s = result.stats
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "checker_version": __version__,
+        "target": target,
+        "model": model_path,
+        "constants": {k: list(x) if isinstance(x, tuple) else x for k, x in constants.items()},
+        "options": {
+            "strategy": options.strategy,
+            "max_states": options.max_states,
+            "max_depth": options.max_depth,
+            "timeout": options.timeout,
+            "properties": sorted(options.properties) if options.properties is not None else None,
+        },
+        "verdict": result.verdict,
+        "reason": result.reason,
+        "property": v.property if v else None,
+        "kind": v.kind if v else None,
+        "message": v.message if v else None,
+        "location": {"file": v.location[0], "line": v.location[1]} if v and v.location else None,
+        "blocked": [
+            {"thread": b.name, "daemon": b.daemon, "file": b.location[0], "line": b.location[1], "statement": b.text}
+            for b in (v.blocked if v else ())
+        ],
+        "stats": {
+            "states": s.states,
+            "transitions": s.transitions,
+            "max_depth": s.max_depth,
+            "seconds": round(s.seconds, 6),
+            "states_per_second": round(s.states_per_second, 1),
+            "peak_memory_kib": s.peak_memory_kib,
+        },
+        "path": format_path(result.path) if result.path is not None else None,
+        "trace": [
+            {
+                "step": st.number,
+                "thread": st.thread,
+                "file": st.path,
+                "line": st.line,
+                "statement": st.text,
+                "choices": list(st.choices),
+                "failed": st.failed,
+                "changes": [{"name": n, "old": o, "new": w} for n, o, w in st.changes],
+            }
+            for st in (trace.steps if trace else [])
+        ],
+        "initial_state": trace.initial if trace else None,
+        "final_state": trace.final if trace else None,
+    }
