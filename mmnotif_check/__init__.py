@@ -9,10 +9,10 @@ Public API::
 
 __version__ = "0.1.0"
 
-from mmnotif_check.engine.result import Result, Stats, Violation  # noqa: E402
-from mmnotif_check.engine.search import explore  # noqa: E402
-from mmnotif_check.lang.model import CompiledModel, load_model  # noqa: E402
-from mmnotif_check.options import CheckOptions  # noqa: E402
+from mmnotif_check.engine.result import Result, Stats, Violation
+from mmnotif_check.engine.search import explore
+from mmnotif_check.lang.model import CompiledModel, load_model
+from mmnotif_check.options import CheckOptions
 
 __all__ = [
     "CheckOptions",

@@ -17,7 +17,7 @@ import click
 from mmnotif_check import __version__
 from mmnotif_check.engine.result import VIOLATED, Result, Stats, parse_path
 from mmnotif_check.engine.search import peak_memory_kib
-from mmnotif_check.errors import InputError, NondeterminismError
+from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.lang.model import load_model
 from mmnotif_check.options import CheckOptions
@@ -69,6 +69,8 @@ def _literal_ok(v: Any) -> bool:
 
 
 def fail_input(err: InputError) -> None:
+    if isinstance(err, OverrideError):
+        err = option_error(f"--set {err.name}: {err.message}")
     click.echo(err.render(), err=True)
     sys.exit(2)
 
@@ -178,6 +180,48 @@ def replay(target: str, token: str, sets: Sequence[str], as_json: bool) -> None:
         click.echo(render_text(target, result, trace, list(sets)))
         click.echo("replay confirmed: the path is a real execution ending in this violation")
     sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--jobs", "-j", type=int, default=1, help="Run specs in N parallel processes.")
+@click.option("--junit", type=click.Path(dir_okay=False), default=None, help="Write JUnit XML here.")
+@click.option("--sarif", "sarif_out", type=click.Path(dir_okay=False), default=None, help="Write SARIF 2.1.0 here.")
+@click.option("--markdown", "md_out", type=click.Path(dir_okay=False), default=None, help="Write a Markdown summary here.")
+@click.option("--changed-since", "rev", default=None, help="Only specs whose spec or model files changed since REV.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=".mmnotif-cache", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | None, md_out: str | None,
+         rev: str | None, cache_dir: str, no_cache: bool) -> None:
+    """Run every spec (default: specs/) and compare with the expected verdicts."""
+    from pathlib import Path
+
+    from mmnotif_check import gate as g
+
+    try:
+        if jobs < 1:
+            raise option_error("--jobs must be at least 1")
+        specs = g.discover(list(paths) or ["specs"])
+        if rev is not None:
+            specs = g.select_changed(specs, rev, Path.cwd())
+    except InputError as err:
+        fail_input(err)
+        return
+    if not specs:
+        click.echo("no specs to run" + (f" (nothing changed since {rev})" if rev else ""))
+    rows = g.run_gate(specs, jobs=jobs, cache_dir=None if no_cache else Path(cache_dir))
+    if specs:
+        click.echo(g.render_table(rows))
+    for r in rows:
+        if r.status == "error":
+            click.echo(r.detail, err=True)
+    if junit:
+        atomic_write_text(junit, g.junit_xml(rows))
+    if sarif_out:
+        atomic_write_text(sarif_out, g.sarif(rows))
+    if md_out:
+        atomic_write_text(md_out, g.markdown(rows))
+    sys.exit(g.exit_code(rows))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

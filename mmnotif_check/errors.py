@@ -26,3 +26,14 @@ class InputError(Exception):
 
 class NondeterminismError(Exception):
     """Replaying a stored path did not reproduce the recorded execution."""
+
+
+class OverrideError(InputError):
+    """A constant override (``--set`` or a spec's ``[constants]``) is wrong.
+
+    The CLI reports it against the command line, the gate against the spec's key.
+    """
+
+    def __init__(self, path: str, name: str, message: str) -> None:
+        super().__init__(path, 1, 1, message)
+        self.name = name

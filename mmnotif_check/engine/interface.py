@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+S = TypeVar("S", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -45,21 +47,21 @@ class BlockedThread:
     text: str
 
 
-class TransitionSystem(Protocol):
+class TransitionSystem(Protocol[S]):
     """What the explorer needs from a model."""
 
-    def initial_states(self) -> Sequence[Hashable]: ...
+    def initial_states(self) -> Sequence[S]: ...
 
-    def successors(self, state: Hashable) -> Sequence[Hashable | StepFailure]: ...
+    def successors(self, state: S) -> Sequence[S | StepFailure]: ...
 
     def check_invariants(
-        self, state: Hashable, only: frozenset[str] | None = None
+        self, state: S, only: frozenset[str] | None = None
     ) -> PropertyFailure | None: ...
 
-    def is_terminal(self, state: Hashable) -> bool: ...
+    def is_terminal(self, state: S) -> bool: ...
 
     def check_finals(
-        self, state: Hashable, only: frozenset[str] | None = None
+        self, state: S, only: frozenset[str] | None = None
     ) -> PropertyFailure | None: ...
 
-    def blocked_threads(self, state: Hashable) -> list[BlockedThread]: ...
+    def blocked_threads(self, state: S) -> list[BlockedThread]: ...

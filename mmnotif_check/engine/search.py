@@ -13,9 +13,9 @@ import resource
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 
-from mmnotif_check.engine.interface import PropertyFailure, StepFailure, TransitionSystem
+from mmnotif_check.engine.interface import PropertyFailure, S, StepFailure, TransitionSystem
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
 from mmnotif_check.options import CheckOptions
 
@@ -42,7 +42,7 @@ def _from_step(f: StepFailure) -> Violation:
     )
 
 
-def deadlock_violation(system: TransitionSystem, state: Hashable) -> Violation:
+def deadlock_violation(system: TransitionSystem[S], state: S) -> Violation:
     blocked = tuple(system.blocked_threads(state))
     names = ", ".join(b.name for b in blocked if not b.daemon)
     return Violation(
@@ -64,7 +64,7 @@ class _Budget(Exception):
 
 
 def explore(
-    system: TransitionSystem,
+    system: TransitionSystem[S],
     options: CheckOptions,
     progress: ProgressFn | None = None,
     progress_every: float = 1.0,
@@ -73,11 +73,11 @@ def explore(
     start = time.perf_counter()
     only = options.properties
     bfs = options.strategy != "dfs"
-    visited: dict[Hashable, int] = {}
+    visited: dict[S, int] = {}
     parent = array("q")
     index = array("q")
     depth = array("l")
-    frontier: deque[tuple[Hashable, int]] = deque()
+    frontier: deque[tuple[S, int]] = deque()
     transitions = 0
     max_depth = 0
     cut = False
@@ -105,7 +105,7 @@ def explore(
         if best is None or length < best[0]:
             best = (length, path, violation)
 
-    def check_new(state: Hashable, sid: int, d: int) -> None:
+    def check_new(state: S, sid: int, d: int) -> None:
         failure = system.check_invariants(state, only)
         if failure is None and system.is_terminal(state):
             failure = system.check_finals(state, only)

@@ -16,10 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mmnotif_check.errors import InputError
+from mmnotif_check.errors import InputError, OverrideError
 from mmnotif_check.lang.loader import SourceFile, load_sources
 from mmnotif_check.lang.symbols import (
-    BuiltinSym,
     ClassSym,
     ConstSym,
     FieldSpec,
@@ -277,9 +276,8 @@ class ProgramCompiler:
         self.modules[mod.key] = mod
         is_root = src is self.sources[-1]
         for node in src.tree.body:
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-                if isinstance(node.value.value, str):
-                    continue  # docstring or string comment
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                continue  # docstring or string comment
             if isinstance(node, ast.ImportFrom):
                 target = src.imports.get(id(node))
                 for alias in node.names:
@@ -395,9 +393,9 @@ class ProgramCompiler:
                     sym = cands[0]
                 else:
                     known = self._known_constants()
-                    raise InputError(
-                        self.root, 1, 1,
-                        f"--set {name}: unknown constant '{name}'{suggest(name, known)} "
+                    raise OverrideError(
+                        self.root, name,
+                        f"unknown constant '{name}'{suggest(name, known)} "
                         f"(known constants: {', '.join(known) or 'none'})",
                     )
             assert isinstance(sym, ConstSym)
@@ -440,10 +438,10 @@ class ProgramCompiler:
             return value
         if isinstance(default, str) and isinstance(value, str):
             return value
-        raise InputError(
-            self.root, 1, 1,
-            f"--set {name}={value!r}: constant '{name}' is a {type(default).__name__} "
-            f"(default {default!r}), not a {type(value).__name__}",
+        raise OverrideError(
+            self.root, name,
+            f"constant '{name}' is a {type(default).__name__} "
+            f"(default {default!r}), cannot set it to {value!r}",
         )
 
     def _const_env(self, mod: ModuleInfo) -> dict[str, Any]:
@@ -576,9 +574,7 @@ class FunctionCompiler:
             if isinstance(sub, ast.Assign):
                 for t in sub.targets:
                     targets(t)
-            elif isinstance(sub, ast.AugAssign | ast.AnnAssign):
-                targets(sub.target)
-            elif isinstance(sub, ast.For):
+            elif isinstance(sub, ast.AugAssign | ast.AnnAssign | ast.For):
                 targets(sub.target)
         for name, at in assigned:
             if name in self.global_decl or name in self.slots:
@@ -828,7 +824,7 @@ class FunctionCompiler:
             "if s is None:",
             f"    s = _as_seq({it})",
             f"    L[{seq_slot}] = s",
-            f"    k = 0",
+            "    k = 0",
             "else:",
             f"    k = L[{idx_slot}]",
             "if k < len(s):",
@@ -1088,14 +1084,14 @@ class FunctionCompiler:
                 it = self.expr(gen.iter)
                 names: list[str] = []
 
-                def bind(t: ast.expr) -> str:
+                def bind(t: ast.expr, names: list[str] = names) -> str:
                     if isinstance(t, ast.Name):
                         py = f"_c{len(self.comp_scopes)}_{t.id}"
                         names.append(t.id)
                         scope[t.id] = py
                         return py
                     if isinstance(t, ast.Tuple | ast.List):
-                        return "(" + "".join(bind(e) + ", " for e in t.elts) + ")"
+                        return "(" + "".join(bind(e, names) + ", " for e in t.elts) + ")"
                     raise self.error(t, "a comprehension target must be a name or a tuple of names")
 
                 target = bind(gen.target)
@@ -1155,11 +1151,11 @@ class FunctionCompiler:
             raise self.error(node, f"{name}() changes the state and cannot be used in @{self.sym.kind} function '{self.sym.name}'")
         if name == "symbolic":
             raise self.error(node, "symbolic() values are not supported by this version of the checker")
-        args = node.args
+        cargs = node.args
         if name == "choose":
-            return f"c.choose(_choose_args(({''.join(self.expr(a) + ', ' for a in args)})))"
+            return f"c.choose(_choose_args(({''.join(self.expr(a) + ', ' for a in cargs)})))"
         if name == "new":
-            cls = self._class_arg(args[0], "new")
+            cls = self._class_arg(cargs[0], "new")
             fields = {f.name for f in cls.fields}
             kws = []
             for kw in node.keywords:
@@ -1168,14 +1164,14 @@ class FunctionCompiler:
                 kws.append(f"({kw.arg!r}, {self.expr(kw.value)})")
             return f"_new(c, {cls.id}, ({''.join(k + ', ' for k in kws)}))"
         if name == "objects":
-            cls = self._class_arg(args[0], "objects")
+            cls = self._class_arg(cargs[0], "objects")
             return f"_objects(c.H, {cls.id})"
         if name == "spawn":
-            target = args[0]
+            target = cargs[0]
             psym = self.mod.names.get(target.id) if isinstance(target, ast.Name) else None
             if not isinstance(psym, FuncSym) or psym.kind != "proc":
                 raise self.error(target, "spawn() needs a procedure name as its first argument")
-            fake = ast.Call(func=target, args=args[1:], keywords=[])
+            fake = ast.Call(func=target, args=cargs[1:], keywords=[])
             ast.copy_location(fake, node)
             pargs = self._bind_args(fake, psym)
             tname = "None"
@@ -1191,12 +1187,12 @@ class FunctionCompiler:
         if name == "me":
             return "_me(c)"
         if name in UINT_WIDTHS:
-            return f"_cast_u({self.expr(args[0])}, {UINT_WIDTHS[name]})"
+            return f"_cast_u({self.expr(cargs[0])}, {UINT_WIDTHS[name]})"
         if name in SINT_WIDTHS:
-            return f"_cast_s({self.expr(args[0])}, {SINT_WIDTHS[name]})"
+            return f"_cast_s({self.expr(cargs[0])}, {SINT_WIDTHS[name]})"
         compiled = []
-        for a in args:
-            if isinstance(a, ast.GeneratorExp) and name in GENERATOR_CONSUMERS and len(args) == 1:
+        for a in cargs:
+            if isinstance(a, ast.GeneratorExp) and name in GENERATOR_CONSUMERS and len(cargs) == 1:
                 compiled.append(self._comprehension(a))
             else:
                 compiled.append(self.expr(a))

@@ -188,8 +188,8 @@ class CompiledModel:
             return int(v) & ((1 << width) - 1)
 
         def cast_s(v: Any, width: int) -> int:
-            v = int(v) & ((1 << width) - 1)
-            return v - (1 << width) if v >= 1 << (width - 1) else v
+            u = int(v) & ((1 << width) - 1)
+            return u - (1 << width) if u >= 1 << (width - 1) else u
 
         ns: dict[str, Any] = {
             "_CALL": CALL,
@@ -273,7 +273,7 @@ class CompiledModel:
                 if budget == 0:
                     raise ModelFault("an atomic block ran for too long (an endless loop?)")
         except (AssertFailed, ModelFault) as exc:
-            exc.where = (fid, pc)  # type: ignore[attr-defined]
+            exc.where = (fid, pc)  # type: ignore[union-attr]
             raise
         except RecursionError as exc:
             fault = ModelFault("recursion too deep")
@@ -285,12 +285,12 @@ class CompiledModel:
             raise fault from exc
 
     def _step(self, state: State, tid: int, prefix: Sequence[int], c: StepContext) -> State | StepFailure | None:
-        G, H, I, T, P = state
+        G, H, I_, T, P = state
         frames = T[tid]
         top = frames[-1]
         c.G = G
         c.H = H
-        c.I = I
+        c.I = I_
         c.T = T
         c.tid = tid
         c.dirty = False
@@ -306,9 +306,7 @@ class CompiledModel:
             return self._failure("error", str(exc), exc, tid, state)
         if new_frames is None:
             return None
-        t = c.T
-        if type(t) is tuple:
-            t = list(t)
+        t: list[Any] = list(c.T) if type(c.T) is tuple else c.T
         t[tid] = new_frames
         g = c.G
         h = c.H
@@ -480,13 +478,13 @@ class CompiledModel:
 
     def describe_state(self, state: State) -> dict[str, Any]:
         """A JSON-friendly view of a state: globals, objects, threads (with locals)."""
-        G, H, I, T, _ = state
+        G, H, I_, T, _ = state
         objs: dict[str, dict[str, Any]] = {}
         for rec in H:
             ref = rec[0]
             objs[ref.name] = {f: jsonable(v) for f, v in zip(self.class_fields[ref.c], rec[1:], strict=True)}
         threads = []
-        for (name, daemon), frames in zip(I, T, strict=True):
+        for (name, daemon), frames in zip(I_, T, strict=True):
             stack = []
             for fr in frames:
                 f = self.funcs[fr[0]]

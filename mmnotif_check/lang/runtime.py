@@ -67,21 +67,22 @@ class StepContext:
         "I",
         "T",
         "arities",
+        "atomic",
         "call",
         "choice_pos",
         "dirty",
+        "model",
         "prefix",
         "retval",
         "tid",
-        "atomic",
-        "model",
     )
 
     def __init__(self) -> None:
-        self.G: list[Any] = []
-        self.H: list[tuple[Any, ...]] = []
-        self.I: list[tuple[str, bool]] = []
-        self.T: list[tuple[tuple[Any, ...], ...]] = []
+        # each is the state's tuple until the step first writes it, then a list copy
+        self.G: Any = ()
+        self.H: Any = ()
+        self.I: Any = ()
+        self.T: Any = ()
         self.arities: list[int] = []
         self.call: tuple[int, list[Any]] | None = None
         self.choice_pos = 0
@@ -128,7 +129,7 @@ def set_item(seq: Any, index: Any, value: Any) -> tuple[Any, ...]:
         raise ModelFault(f"index {index} out of range for a tuple of length {n}")
     if index < 0:
         index += n
-    return seq[:index] + (value,) + seq[index + 1 :]
+    return (*seq[:index], value, *seq[index + 1 :])
 
 
 def remove(seq: Any, item: Any) -> tuple[Any, ...]:

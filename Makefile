@@ -1,0 +1,33 @@
+# Everything creates the virtual environment in .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: gate test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## gate: verify every spec in specs/ against its expected verdict (the main job)
+gate: $(STAMP)
+	$(BIN)/mmnotif-check gate specs/ --jobs 2 --junit build/gate-junit.xml --sarif build/gate.sarif --markdown build/gate-summary.md
+
+## test: the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## lint: ruff and mypy --strict
+lint: $(STAMP)
+	$(BIN)/ruff check mmnotif_check tests
+	$(BIN)/mypy
+
+## bench: states per second against hand-written successor functions
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py --markdown build/bench.md
+
+clean:
+	rm -rf $(VENV) build .mmnotif-cache .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,232 @@
+"""Spec files: one TOML verification job each, with its expected outcome.
+
+Schema (documented in docs/specs.md)::
+
+    [spec]                      # required
+    model = "../models/x.py"    # required, relative to the spec file
+    description = "..."         # optional
+    properties = ["a", "b"]     # optional: check only these invariants/finals
+    strategy = "bfs"            # optional: bfs | dfs
+    deadlock = true             # optional: report deadlocks (default true)
+    [constants]                 # optional: NAME = value overrides
+    [budget]                    # optional ([budgets] also accepted; the same keys
+    max_states = 1000000        #   are accepted in [spec])
+    max_depth = 200
+    timeout = 60
+    max_memory = 4096           # MiB
+    [expect]                    # required
+    verdict = "violated"        # holds | violated | inconclusive
+    property = "no_leaked_finish"   # optional: property name, or kind (deadlock, assert, error)
+    kind = "invariant"          # optional
+    max_trace_steps = 40        # optional
+    allow_inconclusive = false  # optional: an inconclusive run is not a failure
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mmnotif_check.errors import InputError
+from mmnotif_check.options import CheckOptions
+
+VERDICTS = ("holds", "violated", "inconclusive")
+KINDS = ("invariant", "final", "assert", "deadlock", "error")
+BUDGET_KEYS = {"max_states": int, "max_depth": int, "timeout": (int, float), "max_memory": int}
+SPEC_KEYS: dict[str, Any] = {
+    "model": str,
+    "description": str,
+    "properties": list,
+    "strategy": str,
+    "deadlock": bool,
+    **BUDGET_KEYS,
+}
+EXPECT_KEYS: dict[str, Any] = {
+    "verdict": str,
+    "property": str,
+    "kind": str,
+    "max_trace_steps": int,
+    "allow_inconclusive": bool,
+}
+TABLES = {"spec": SPEC_KEYS, "constants": None, "budget": BUDGET_KEYS, "budgets": BUDGET_KEYS, "expect": EXPECT_KEYS}
+
+
+@dataclass(frozen=True)
+class Expectation:
+    verdict: str
+    property: str | None = None
+    kind: str | None = None
+    max_trace_steps: int | None = None
+    allow_inconclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Spec:
+    path: Path
+    shown: str
+    model: Path
+    description: str
+    constants: dict[str, Any]
+    options: CheckOptions
+    expect: Expectation
+
+
+class _Locator:
+    """Finds the line of ``[table]`` / ``key =`` in the spec text for error messages."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def find(self, table: str | None, key: str | None = None) -> tuple[int, int]:
+        current = None
+        header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+        for n, line in enumerate(self.lines, start=1):
+            m = header.match(line)
+            if m:
+                current = m.group(1)
+                if key is None and current == table:
+                    return n, line.index("[") + 1
+                continue
+            if key is not None and current == table:
+                km = re.match(r"^\s*(\"?)([A-Za-z0-9_-]+)\1\s*=", line)
+                if km and km.group(2) == key:
+                    return n, line.index(key) + 1 - (1 if km.group(1) else 0)
+        return 1, 1
+
+
+def _type_ok(value: Any, want: Any) -> bool:
+    if want is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(want, tuple):
+        return any(_type_ok(value, w) for w in want)
+    if want is float:
+        return isinstance(value, float)
+    return isinstance(value, want)
+
+
+def _type_name(want: Any) -> str:
+    if isinstance(want, tuple):
+        return " or ".join(_type_name(w) for w in want)
+    return {int: "an integer", float: "a number", str: "a string", bool: "a boolean", list: "an array"}[want]
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read and strictly validate a spec; every problem is an :class:`InputError`."""
+    spec_path = Path(path)
+    shown = str(path)
+    try:
+        text = spec_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(shown, 1, 1, "spec file does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(shown, 1, 1, f"cannot read spec file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+        raise InputError(shown, line, col, f"bad TOML: {str(exc).split(' (at line')[0]}") from None
+    loc = _Locator(text)
+
+    def err(table: str | None, key: str | None, message: str) -> InputError:
+        line, col = loc.find(table, key)
+        return InputError(shown, line, col, message)
+
+    for table, value in data.items():
+        if table not in TABLES:
+            close = difflib.get_close_matches(table, list(TABLES), n=1)
+            hint = f"; did you mean [{close[0]}]?" if close else f" (tables: {', '.join('[' + t + ']' for t in TABLES)})"
+            raise err(table, None, f"unknown table [{table}]{hint}")
+        if not isinstance(value, dict):
+            raise err(None, table, f"'{table}' must be a table ([{table}])")
+        allowed = TABLES[table]
+        if allowed is None:
+            continue
+        for key, v in value.items():
+            if key not in allowed:
+                close = difflib.get_close_matches(key, list(allowed), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+                raise err(table, key, f"unknown key [{table}].{key}{hint}")
+            if not _type_ok(v, allowed[key]):
+                raise err(table, key, f"[{table}].{key} must be {_type_name(allowed[key])}, not {v!r}")
+    if "spec" not in data:
+        raise err(None, None, "missing [spec] table (it names the model: model = \"../models/x.py\")")
+    if "expect" not in data:
+        raise err(None, None, "missing [expect] table (verdict = \"holds\" or \"violated\")")
+    sp = data["spec"]
+    if "model" not in sp:
+        raise err("spec", None, "[spec].model is required (the model file, relative to this spec)")
+    model = (spec_path.parent / sp["model"]).resolve()
+    if not model.is_file():
+        raise err("spec", "model", f"[spec].model: model file '{sp['model']}' does not exist (looked for {model})")
+    ex = data["expect"]
+    if "verdict" not in ex:
+        raise err("expect", None, "[expect].verdict is required (holds | violated | inconclusive)")
+    if ex["verdict"] not in VERDICTS:
+        raise err("expect", "verdict", f"[expect].verdict must be one of {', '.join(VERDICTS)}, not {ex['verdict']!r}")
+    if "kind" in ex and ex["kind"] not in KINDS:
+        raise err("expect", "kind", f"[expect].kind must be one of {', '.join(KINDS)}, not {ex['kind']!r}")
+    if ex["verdict"] != "violated":
+        for key in ("property", "kind", "max_trace_steps"):
+            if key in ex:
+                raise err("expect", key, f"[expect].{key} only makes sense with verdict = \"violated\"")
+    strategy = sp.get("strategy", "bfs")
+    if strategy not in ("bfs", "dfs"):
+        raise err("spec", "strategy", f"[spec].strategy must be 'bfs' or 'dfs', not {strategy!r}")
+    props = sp.get("properties")
+    if props is not None and not all(isinstance(p, str) for p in props):
+        raise err("spec", "properties", "[spec].properties must be an array of property names")
+    budgets: dict[str, Any] = {}
+    for table in ("spec", "budget", "budgets"):
+        for key in BUDGET_KEYS:
+            if key in data.get(table, {}):
+                if key in budgets:
+                    raise err(table, key, f"budget '{key}' is given twice")
+                value = data[table][key]
+                if value <= 0:
+                    raise err(table, key, f"[{table}].{key} must be positive")
+                budgets[key] = value
+    constants = data.get("constants", {})
+    for name, value in constants.items():
+        if not _model_value(value):
+            raise err("constants", name, f"[constants].{name}: {value!r} is not a model value (int, bool, string, or an array of these)")
+    options = CheckOptions(
+        strategy=strategy,
+        max_states=budgets.get("max_states"),
+        max_depth=budgets.get("max_depth"),
+        timeout=float(budgets["timeout"]) if "timeout" in budgets else None,
+        max_memory_mb=budgets.get("max_memory"),
+        properties=frozenset(props) if props is not None else None,
+        check_deadlock=sp.get("deadlock", True),
+    )
+    return Spec(
+        path=spec_path,
+        shown=shown,
+        model=model,
+        description=sp.get("description", ""),
+        constants={k: _to_model(v) for k, v in constants.items()},
+        options=options,
+        expect=Expectation(
+            verdict=ex["verdict"],
+            property=ex.get("property"),
+            kind=ex.get("kind"),
+            max_trace_steps=ex.get("max_trace_steps"),
+            allow_inconclusive=ex.get("allow_inconclusive", False),
+        ),
+    )
+
+
+def _model_value(v: Any) -> bool:
+    if isinstance(v, bool | int | str):
+        return True
+    if isinstance(v, list):
+        return all(_model_value(x) for x in v)
+    return False
+
+
+def _to_model(v: Any) -> Any:
+    return tuple(_to_model(x) for x in v) if isinstance(v, list) else v
