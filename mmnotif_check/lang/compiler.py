@@ -31,7 +31,7 @@ from mmnotif_check.lang.types import SINT_WIDTHS, UINT_WIDTHS, FieldType, const_
 
 DECORATORS = {"pure", "invariant", "final"}
 STATEMENT_BUILTINS = {"wait_until", "atomic"}
-STEP_BUILTINS = {"choose", "spawn", "new"}  # only inside procedures and init()
+STEP_BUILTINS = {"choose", "spawn", "new", "call"}  # only inside procedures and init()
 EXPR_BUILTINS = {
     "len",
     "min",
@@ -88,6 +88,7 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "choose": (1, None),
     "spawn": (1, None),
     "new": (1, 1),
+    "call": (1, None),
     "wait_until": (1, 1),
     "atomic": (0, 0),
     **{name: (1, 1) for name in (*UINT_WIDTHS, *SINT_WIDTHS)},
@@ -192,6 +193,9 @@ class ProgramIR:
     finals: list[FuncSym]
     init: FuncSym | None
     source: str
+
+
+DYNAMIC: Any = FuncSym.__new__(FuncSym)  # marker: a call through a procedure reference
 
 
 class Label:
@@ -868,7 +872,16 @@ class FunctionCompiler:
         self.emit(entry, _Instr(self.info(st, "stmt"), lines, {"n": nxt}))
 
     def _callee(self, call: ast.Call) -> FuncSym | None:
-        """The procedure a call invokes, or None if it is not a procedure call."""
+        """The procedure a call invokes, or None if it is not a procedure call.
+
+        ``call(ref, args...)`` (a call through a procedure reference) returns the
+        :data:`DYNAMIC` marker.
+        """
+        if isinstance(call.func, ast.Name) and call.func.id == "call" and self._is_builtin("call"):
+            if not self.steps:
+                raise self.error(call, f"call() takes steps and cannot be used in @{self.sym.kind} function '{self.sym.name}'")
+            self._check_arity(call, "call")
+            return DYNAMIC
         if isinstance(call.func, ast.Name) and call.func.id not in self._shadowed():
             sym = self.mod.names.get(call.func.id)
             if isinstance(sym, FuncSym) and sym.takes_steps:
@@ -886,7 +899,12 @@ class FunctionCompiler:
         return names
 
     def _call(self, st: ast.stmt, call: ast.Call, callee: FuncSym, dest: tuple[str, Any] | None, entry: Label, nxt: Label) -> None:
-        args = self._bind_args(call, callee)
+        if callee is DYNAMIC:
+            args = [self.expr(a) for a in call.args[1:]]
+            target = f"_dyn_target({self.expr(call.args[0])}, {len(args)})"
+        else:
+            args = self._bind_args(call, callee)
+            target = str(callee.id)
         resume: list[str] = []
         if dest is not None and dest[0] == "slot":
             resume.append(f"L[{dest[1]}] = _v")
@@ -894,7 +912,7 @@ class FunctionCompiler:
             resume.extend(self.assign(dest[1], "_v"))
         resume.append("c.dirty = True")
         resume.append("return @n@")
-        body = [f"c.call = ({callee.id}, [{', '.join(args)}])", "return _CALL"]
+        body = [f"c.call = ({target}, [{', '.join(args)}])", "return _CALL"]
         self.emit(entry, _Instr(self.info(st, "call"), body, {"n": nxt}, resume))
 
     def _bind_args(self, call: ast.Call, fn: FuncSym) -> list[str]:
@@ -996,7 +1014,9 @@ class FunctionCompiler:
         if isinstance(sym, GlobalSym):
             return f"c.G[{sym.index}]"
         if isinstance(sym, FuncSym):
-            raise self.error(node, f"'{name}' is a function; call it (functions are not values)")
+            if sym.kind == "proc":
+                return f"_P[{sym.id}]"
+            raise self.error(node, f"'{name}' is a @{sym.kind} function; call it (only procedures can be used as values, like C function pointers)")
         if isinstance(sym, ClassSym):
             raise self.error(node, f"'{name}' is a class; use new({name}, ...) or objects({name})")
         if name in ALL_BUILTINS:
@@ -1152,6 +1172,8 @@ class FunctionCompiler:
         if name == "symbolic":
             raise self.error(node, "symbolic() values are not supported by this version of the checker")
         cargs = node.args
+        if name == "call":
+            raise self.error(node, "call(proc_ref, ...) takes steps and may only be used as a whole statement, as the whole right-hand side of an assignment, or as 'return call(...)'")
         if name == "choose":
             return f"c.choose(_choose_args(({''.join(self.expr(a) + ', ' for a in cargs)})))"
         if name == "new":

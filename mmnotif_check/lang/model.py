@@ -191,7 +191,20 @@ class CompiledModel:
             u = int(v) & ((1 << width) - 1)
             return u - (1 << width) if u >= 1 << (width - 1) else u
 
+        procs = [runtime.ProcRef(f.sym.id, f.sym.name, len(f.sym.params)) for f in self.ir.funcs]
+
+        def dyn_target(ref: Any, nargs: int) -> int:
+            if type(ref) is not runtime.ProcRef:
+                if ref is None:
+                    raise ModelFault("call() through a None procedure reference")
+                raise ModelFault(f"call() needs a procedure reference, not a {runtime.type_name(ref)}")
+            if ref.nparams != nargs:
+                raise ModelFault(f"call(): '{ref.name}' takes {ref.nparams} arguments, {nargs} given")
+            return int(ref.id)
+
         ns: dict[str, Any] = {
+            "_P": procs,
+            "_dyn_target": dyn_target,
             "_CALL": CALL,
             "_RETURN": RETURN,
             "_BLOCK": BLOCK,
@@ -536,7 +549,7 @@ def _cls_id(cls: str | None) -> int | None:
 
 def jsonable(v: Any) -> Any:
     """Model values as JSON values: tuples become lists, references their names."""
-    if isinstance(v, Ref):
+    if isinstance(v, Ref | runtime.ProcRef):
         return v.name
     if isinstance(v, tuple):
         return [jsonable(x) for x in v]

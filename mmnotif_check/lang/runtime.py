@@ -53,6 +53,23 @@ class Ref:
         return NotImplemented
 
 
+class ProcRef:
+    """A reference to a procedure (a C function pointer such as ``ops->invalidate``)."""
+
+    __slots__ = ("id", "name", "nparams")
+
+    def __init__(self, fid: int, name: str, nparams: int) -> None:
+        self.id = fid
+        self.name = name
+        self.nparams = nparams
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __format__(self, spec: str) -> str:
+        return self.name
+
+
 class StepContext:
     """Mutable working copy of one state while one thread takes one step.
 
@@ -172,6 +189,8 @@ def type_name(value: Any) -> str:
         return "None"
     if isinstance(value, Ref):
         return f"reference to {value.name.split('#')[0]}"
+    if isinstance(value, ProcRef):
+        return "procedure reference"
     return type(value).__name__
 
 
@@ -251,6 +270,14 @@ def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[
             raise ModelFault(f"expected a tuple, got {type_name(v)} {v!r}")
 
         return check_tuple
+    if kind == "proc":
+
+        def check_proc(v: Any) -> Any:
+            if v is None or type(v) is ProcRef:
+                return v
+            raise ModelFault(f"expected a procedure reference or None, got {type_name(v)} {v!r}")
+
+        return check_proc
     if kind == "ref":
 
         def check_ref(v: Any) -> Any:

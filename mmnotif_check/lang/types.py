@@ -50,7 +50,7 @@ class FieldType:
             return isinstance(value, str)
         if self.kind == "tuple":
             return isinstance(value, tuple)
-        if self.kind == "ref":
+        if self.kind in ("ref", "proc"):
             return value is None
         return True
 
@@ -94,12 +94,14 @@ def parse_type(
             return FieldType("tuple")
         if name in ("bool", "int", "str"):
             return FieldType(name)
+        if name == "proc":
+            return FieldType("proc")
         if name in class_names:
             return FieldType("ref", cls=name)
         raise fail(
             node,
             f"unknown type '{name}' (allowed: bool, int, u8, u16, u32, u64, s8, s16, s32, "
-            "s64, str, tuple, list, or a class defined in the model)",
+            "s64, str, tuple, list, proc, or a class defined in the model)",
         )
     raise fail(node, "unsupported type annotation (use a type name such as u64, bool or a class)")
 
