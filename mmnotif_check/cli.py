@@ -82,7 +82,7 @@ def cli() -> None:
 
 
 def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None, timeout: float | None,
-             max_memory: int | None, props: Sequence[str], no_deadlock: bool) -> CheckOptions:
+             max_memory: int | None, props: Sequence[str], no_deadlock: bool, reduce: str = "none") -> CheckOptions:
     if bfs and dfs:
         raise option_error("--bfs and --dfs exclude each other")
     for name, v in (("--max-states", max_states), ("--max-depth", max_depth), ("--max-memory", max_memory)):
@@ -98,6 +98,7 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
         max_memory_mb=max_memory,
         properties=frozenset(props) if props else None,
         check_deadlock=not no_deadlock,
+        reduction=reduce,
     )
 
 
@@ -112,17 +113,19 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--max-memory", type=int, default=None, metavar="MIB", help="Stop when peak memory exceeds MIB.")
 @click.option("--property", "props", multiple=True, help="Check only this invariant/final (repeatable).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
+@click.option("--reduce", type=click.Choice(["none", "local"]), default="none",
+              help="local: run statements that touch only the thread's own stack in the step before them.")
 @click.option("--trace-out", type=click.Path(dir_okay=False), default=None, help="Write the JSON report here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of text.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None,
            timeout: float | None, max_memory: int | None, props: Sequence[str], no_deadlock: bool,
-           trace_out: str | None, as_json: bool, fmt: str) -> None:
+           reduce: str, trace_out: str | None, as_json: bool, fmt: str) -> None:
     """Verify MODEL.py: exit 0 holds, 1 violated, 2 bad input, 3 incomplete."""
     try:
-        options = _options(bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock)
+        options = _options(bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock, reduce)
         overrides = parse_set(sets)
-        model = load_model(target, overrides)
+        model = load_model(target, overrides, options.reduction, options.properties)
         if options.properties is not None:
             unknown = sorted(options.properties - set(model.property_names))
             if unknown:
@@ -143,7 +146,7 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
     if as_json or fmt == "json":
         click.echo(json.dumps(report, indent=2))
     else:
-        click.echo(render_text(target, outcome.result, outcome.trace, list(sets)))
+        click.echo(render_text(target, outcome.result, outcome.trace, list(sets), options.reduction))
     sys.exit(outcome.result.exit_code)
 
 
@@ -151,8 +154,9 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
 @click.argument("target")
 @click.option("--path", "token", required=True, help="The replay token printed with a counterexample.")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE")
+@click.option("--reduce", type=click.Choice(["none", "local"]), default="none")
 @click.option("--json", "as_json", is_flag=True)
-def replay(target: str, token: str, sets: Sequence[str], as_json: bool) -> None:
+def replay(target: str, token: str, sets: Sequence[str], reduce: str, as_json: bool) -> None:
     """Re-execute a counterexample path and confirm the violation it ends in."""
     try:
         overrides = parse_set(sets)
@@ -160,7 +164,7 @@ def replay(target: str, token: str, sets: Sequence[str], as_json: bool) -> None:
             path = parse_path(token)
         except ValueError as exc:
             raise option_error(f"--path: {exc}") from None
-        model = load_model(target, overrides)
+        model = load_model(target, overrides, reduce)
     except InputError as err:
         fail_input(err)
         return
@@ -177,7 +181,7 @@ def replay(target: str, token: str, sets: Sequence[str], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report_dict(target, model.path, model.constants, CheckOptions(), result, trace), indent=2))
     else:
-        click.echo(render_text(target, result, trace, list(sets)))
+        click.echo(render_text(target, result, trace, list(sets), reduce))
         click.echo("replay confirmed: the path is a real execution ending in this violation")
     sys.exit(1)
 

@@ -121,7 +121,7 @@ def run_spec(spec: Spec) -> GateRow:
     """Verify one spec (no cache); bad input becomes an ``error`` row."""
     expected = spec.expect.verdict + (f" ({spec.expect.property})" if spec.expect.property else "")
     try:
-        model = load_model(display_path(spec.model), spec.constants)
+        model = load_model(display_path(spec.model), spec.constants, spec.options.reduction, spec.options.properties)
         if spec.options.properties is not None:
             unknown = sorted(spec.options.properties - set(model.property_names))
             if unknown:

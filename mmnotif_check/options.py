@@ -17,6 +17,7 @@ class CheckOptions:
     max_memory_mb: int | None = None
     properties: frozenset[str] | None = None  # None: every invariant and final
     check_deadlock: bool = True
+    reduction: str = "none"  # none | local (see lang/effects.py)
 
     def with_(self, **changes: Any) -> CheckOptions:
         return replace(self, **changes)

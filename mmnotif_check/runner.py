@@ -8,7 +8,6 @@ from typing import Any
 
 from mmnotif_check.engine.result import VIOLATED, Result
 from mmnotif_check.engine.search import ProgressFn, explore
-from mmnotif_check.engine.search import step_violation as violation_from_step
 from mmnotif_check.lang.model import CompiledModel, load_model
 from mmnotif_check.options import CheckOptions
 from mmnotif_check.trace.build import Trace, build_trace
@@ -23,12 +22,6 @@ class Outcome:
 
 def check_model(model: CompiledModel, options: CheckOptions, progress: ProgressFn | None = None) -> Outcome:
     """Explore ``model``; on a violation, replay its path into a trace."""
-    failure = model.init_failure
-    if failure is not None:
-        from mmnotif_check.engine.result import Stats
-
-        result = Result(VIOLATED, Stats(0, 0, 0, 0.0, 0), violation_from_step(failure), ())
-        return Outcome(model, result, build_trace(model, (), result.violation, options.properties))  # type: ignore[arg-type]
     result = explore(model, options, progress)
     trace = None
     if result.verdict == VIOLATED and result.path is not None and result.violation is not None:
@@ -37,4 +30,4 @@ def check_model(model: CompiledModel, options: CheckOptions, progress: ProgressF
 
 
 def run(path: str, overrides: Mapping[str, Any], options: CheckOptions, progress: ProgressFn | None = None) -> Outcome:
-    return check_model(load_model(path, overrides), options, progress)
+    return check_model(load_model(path, overrides, options.reduction, options.properties), options, progress)

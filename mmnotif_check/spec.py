@@ -8,6 +8,7 @@ Schema (documented in docs/specs.md)::
     properties = ["a", "b"]     # optional: check only these invariants/finals
     strategy = "bfs"            # optional: bfs | dfs
     deadlock = true             # optional: report deadlocks (default true)
+    reduction = "local"         # optional: none (default) | local
     [constants]                 # optional: NAME = value overrides
     [budget]                    # optional ([budgets] also accepted; the same keys
     max_states = 1000000        #   are accepted in [spec])
@@ -43,6 +44,7 @@ SPEC_KEYS: dict[str, Any] = {
     "properties": list,
     "strategy": str,
     "deadlock": bool,
+    "reduction": str,
     **BUDGET_KEYS,
 }
 EXPECT_KEYS: dict[str, Any] = {
@@ -177,6 +179,9 @@ def load_spec(path: str | Path) -> Spec:
     strategy = sp.get("strategy", "bfs")
     if strategy not in ("bfs", "dfs"):
         raise err("spec", "strategy", f"[spec].strategy must be 'bfs' or 'dfs', not {strategy!r}")
+    reduction = sp.get("reduction", "none")
+    if reduction not in ("none", "local"):
+        raise err("spec", "reduction", f"[spec].reduction must be 'none' or 'local', not {reduction!r}")
     props = sp.get("properties")
     if props is not None and not all(isinstance(p, str) for p in props):
         raise err("spec", "properties", "[spec].properties must be an array of property names")
@@ -202,6 +207,7 @@ def load_spec(path: str | Path) -> Spec:
         max_memory_mb=budgets.get("max_memory"),
         properties=frozenset(props) if props is not None else None,
         check_deadlock=sp.get("deadlock", True),
+        reduction=reduction,
     )
     return Spec(
         path=spec_path,

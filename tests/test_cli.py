@@ -106,7 +106,7 @@ def test_deadlock_text_lists_the_blocked_threads(write_model):
 
 
 def test_failing_init_is_a_violation_not_a_crash(write_model):
-    """CHECKER BUG: a run-time error in init() crashes ``verify`` with an IndexError
+    """Regression (fixed): a run-time error in init() crashes ``verify`` with an IndexError
     traceback (trace/build.py ``reproduces`` indexes ``states[-1]`` of an empty list)."""
     path = write_model("x: int = 0\n\ndef init():\n    global x\n    x = 1 // x\n")
     result = run("verify", path)

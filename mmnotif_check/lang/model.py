@@ -16,6 +16,7 @@ compiled instructions until the thread is back outside every ``with atomic()`` b
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,14 @@ from typing import Any
 from mmnotif_check.engine.interface import BlockedThread, PropertyFailure, StepFailure
 from mmnotif_check.errors import InputError
 from mmnotif_check.lang import runtime
-from mmnotif_check.lang.compiler import CompiledFunc, InstrInfo, ProgramIR, compile_program
+from mmnotif_check.lang.compiler import (
+    CompiledFunc,
+    InstrInfo,
+    ProgramIR,
+    assert_tag,
+    compile_program,
+)
+from mmnotif_check.lang.effects import EffectAnalysis
 from mmnotif_check.lang.runtime import (
     BLOCK,
     CALL,
@@ -36,6 +44,7 @@ from mmnotif_check.lang.runtime import (
 
 State = tuple[Any, ...]
 ATOMIC_INSTRUCTION_LIMIT = 1_000_000
+MERGE_LIMIT = 10_000  # local statements merged into one step at most (a local spin stays a spin)
 
 
 @dataclass(frozen=True)
@@ -61,8 +70,11 @@ class _View:
 class CompiledModel:
     """A model file compiled with constant overrides; implements the engine interface."""
 
-    def __init__(self, ir: ProgramIR) -> None:
+    def __init__(self, ir: ProgramIR, reduction: str = "none", properties: frozenset[str] | None = None) -> None:
         self.ir = ir
+        self.reduction = reduction
+        # With a property selection, tagged asserts ("tag: message") not selected are off.
+        self.selected = properties
         self.path = ir.root
         self.constants = ir.constants
         self.funcs: list[CompiledFunc] = ir.funcs
@@ -71,7 +83,9 @@ class CompiledModel:
         self.class_fields = [[f.name for f in c.fields] for c in ir.classes]
         self._refs: dict[tuple[int, int, int], Ref] = {}
         ns = self._namespace()
-        exec(compile(ir.source, f"<mmnotif-check generated from {ir.root}>", "exec"), ns)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(ir.source, f"<mmnotif-check generated from {ir.root}>", "exec"), ns)
         self.code: list[list[Any]] = []
         self.resume: list[dict[int, Any]] = []
         self.infos: list[list[InstrInfo]] = []
@@ -80,11 +94,18 @@ class CompiledModel:
             self.resume.append({pc: ns[n] for pc, n in f.resume_names.items()})
             self.infos.append(f.infos)
         self.nslots = [f.nslots for f in self.funcs]
+        self.merge_local = reduction == "local"
+        if self.merge_local:
+            effects = EffectAnalysis(self.funcs, ir.init.id if ir.init is not None else None)
+            self.local = effects.local
+            self.local_resume = effects.local_resume
+        else:
+            self.local = [[False] * len(f.instr_names) for f in self.funcs]
+            self.local_resume = [{} for _ in self.funcs]
         self.invariants = [(s.name, s.doc, ns[f"_f{s.id}"], s) for s in ir.invariants]
         self.finals = [(s.name, s.doc, ns[f"_f{s.id}"], s) for s in ir.finals]
-        self.property_names = [p[0] for p in self.invariants + self.finals]
-        self._initial: list[State] | None = None
-        self._init_failure: StepFailure | None = None
+        self.property_names = [p[0] for p in self.invariants + self.finals] + sorted(ir.assert_tags)
+        self._initial: list[State | StepFailure] | None = None
 
     # --------------------------------------------------------------- runtime
     def _namespace(self) -> dict[str, Any]:
@@ -202,7 +223,17 @@ class CompiledModel:
                 raise ModelFault(f"call(): '{ref.name}' takes {ref.nparams} arguments, {nargs} given")
             return int(ref.id)
 
+        selected = self.selected
+
+        def assert_failed(message: str) -> None:
+            tag = assert_tag(message)
+            if selected is not None and tag is not None and tag not in selected:
+                return
+            raise AssertFailed(message)
+
         ns: dict[str, Any] = {
+            "_assert_failed": assert_failed,
+            "_same": lambda a, b: a is b or (type(a) is type(b) and a == b),
             "_P": procs,
             "_dyn_target": dyn_target,
             "_CALL": CALL,
@@ -252,6 +283,7 @@ class CompiledModel:
         code = self.code
         resume = self.resume
         budget = ATOMIC_INSTRUCTION_LIMIT
+        merged = 0
         try:
             while True:
                 r = code[fid][pc](c, locs)
@@ -281,7 +313,16 @@ class CompiledModel:
                         )
                     return None
                 if c.atomic == 0:
-                    return (*stack, (fid, pc, *locs))
+                    # The local reduction runs following statements that touch only this
+                    # thread's stack in the same step (see lang/effects.py).
+                    if not self.local[fid][pc] or merged >= MERGE_LIMIT:
+                        return (*stack, (fid, pc, *locs))
+                    if self.infos[fid][pc].kind == "return" and stack:
+                        caller = stack[-1]
+                        if not self.local_resume[caller[0]].get(caller[1], False):
+                            return (*stack, (fid, pc, *locs))
+                    merged += 1
+                    continue
                 budget -= 1
                 if budget == 0:
                     raise ModelFault("an atomic block ran for too long (an endless loop?)")
@@ -335,7 +376,7 @@ class CompiledModel:
     def _failure(self, kind: str, message: str, exc: Exception, tid: int, state: State) -> StepFailure:
         fid, pc = getattr(exc, "where", (None, None))
         info = self.infos[fid][pc] if fid is not None and pc is not None else None
-        prop = message if kind == "assert" else None
+        prop = (assert_tag(message) or message) if kind == "assert" else None
         return StepFailure(
             kind=kind,
             property=prop,
@@ -353,11 +394,10 @@ class CompiledModel:
         while pending:
             prefix = pending.pop()
             out = self._step(state, tid, prefix, c)
-            if out is None:
-                return
             arities = c.arities
             used = tuple(prefix) + (0,) * (len(arities) - len(prefix))
-            yield used[: len(arities)], out
+            if out is not None:  # None: blocked (for this combination of choices)
+                yield used[: len(arities)], out
             # queue alternatives, deepest position first so outcomes come in lexicographic order
             alts = []
             for j in range(len(prefix), len(arities)):
@@ -368,23 +408,20 @@ class CompiledModel:
                 pending.append(alt)
 
     # ------------------------------------------------------ engine interface
-    def initial_states(self) -> list[State]:
+    def initial_states(self) -> list[State | StepFailure]:
+        """The initial states (one per combination of init()'s choices, duplicates merged),
+        or a StepFailure where init() itself fails on that combination."""
         if self._initial is None:
             self._initial = self._compute_initial()
         return self._initial
 
-    @property
-    def init_failure(self) -> StepFailure | None:
-        self.initial_states()
-        return self._init_failure
-
-    def _compute_initial(self) -> list[State]:
+    def _compute_initial(self) -> list[State | StepFailure]:
         G0 = tuple(g.initial for g in self.ir.globals)
         base: State = (G0, (), (), (), ())
         init = self.ir.init
         if init is None:
             return [base]
-        states: list[State] = []
+        outcomes: list[State | StepFailure] = []
         c = StepContext()
         c.model = self
         pending: list[tuple[int, ...]] = [()]
@@ -399,26 +436,23 @@ class CompiledModel:
             c.arities = []
             try:
                 out = self._run(c, (), init.id, 0, [None] * self.nslots[init.id])
+                if out is None:
+                    info = self.infos[init.id][0]
+                    outcomes.append(StepFailure("error", None, "init() blocked on a wait_until", (info.path, info.line), info.text, "init"))
+                else:
+                    g, h, i, t = c.G, c.H, c.I, c.T
+                    outcomes.append((tuple(g), tuple(h), tuple(i), tuple(t), ()))
             except AssertFailed as exc:
-                self._init_failure = self._failure("assert", exc.message, exc, -1, base)
-                return []
+                outcomes.append(self._failure("assert", exc.message, exc, -1, base))
             except ModelFault as exc:
-                self._init_failure = self._failure("error", str(exc), exc, -1, base)
-                return []
-            if out is None:
-                info = self.infos[init.id][0]
-                self._init_failure = StepFailure("error", None, "init() blocked on a wait_until", (info.path, info.line), info.text, "init")
-                return []
-            g, h, i, t = c.G, c.H, c.I, c.T
-            states.append((tuple(g), tuple(h), tuple(i), tuple(t), ()))
+                outcomes.append(self._failure("error", str(exc), exc, -1, base))
             arities = c.arities
             used = tuple(prefix) + (0,) * (len(arities) - len(prefix))
             alts = [(*used[:j], v) for j in range(len(prefix), len(arities)) for v in range(1, arities[j])]
             pending.extend(sorted(alts, reverse=True))
-        # distinct initial states, in choice order
-        seen: dict[State, None] = {}
-        for s in states:
-            seen.setdefault(s, None)
+        seen: dict[Any, None] = {}
+        for o in outcomes:
+            seen.setdefault(o, None)
         return list(seen)
 
     def successors(self, state: State) -> list[State | StepFailure]:
@@ -556,10 +590,22 @@ def jsonable(v: Any) -> Any:
     return v
 
 
-def load_model(path: str, overrides: Mapping[str, Any] | None = None) -> CompiledModel:
-    """Compile a model file; raises :class:`InputError` for anything outside the language."""
+REDUCTIONS = ("none", "local")
+
+
+def load_model(
+    path: str,
+    overrides: Mapping[str, Any] | None = None,
+    reduction: str = "none",
+    properties: frozenset[str] | None = None,
+) -> CompiledModel:
+    """Compile a model file; raises :class:`InputError` for anything outside the language.
+
+    ``reduction="local"`` merges statements that touch only the running thread's stack
+    into the step before them (same verdicts, fewer states; see lang/effects.py).
+    """
     ir = compile_program(path, overrides)
     try:
-        return CompiledModel(ir)
+        return CompiledModel(ir, reduction, properties)
     except SyntaxError as exc:  # a compiler bug, never the user's fault; say so clearly
         raise InputError(path, 1, 1, f"internal error compiling the model: {exc}") from exc

@@ -116,7 +116,6 @@ class StepContext:
             raise ModelFault("choose() over an empty sequence")
         k = self.choice_pos
         self.choice_pos = k + 1
-        self.dirty = True
         if k < len(self.prefix):
             pick = self.prefix[k]
             if pick >= len(opts):

@@ -55,12 +55,15 @@ def follow(model: CompiledModel, path: tuple[int, ...]) -> tuple[list[State], li
         raise NondeterminismError(
             f"path starts at initial state {path[0]} but the model has {len(inits)} initial state(s)"
         )
-    states = [inits[path[0]]]
+    first = inits[path[0]]
+    if isinstance(first, StepFailure):
+        if len(path) > 1:
+            raise NondeterminismError("the path continues after init() failed")
+        return [], [(None, first)]
+    states: list[State] = [first]
     steps: list[tuple[Any, Any]] = []
     for n, idx in enumerate(path[1:], start=1):
         state = states[-1]
-        if isinstance(state, StepFailure):
-            raise NondeterminismError(f"step {n}: the path continues after a failed step")
         trans = model.transitions(state)
         if idx >= len(trans):
             raise NondeterminismError(
@@ -116,10 +119,6 @@ def reproduces(model: CompiledModel, states: list[State], steps: list[tuple[Any,
         if not model.successors(state) and not model.is_terminal(state):
             return None
         return "the final state is not a deadlock"
-    if v.kind in ("assert", "error") and not steps:
-        failure = model.init_failure
-        if failure is not None and failure.message == v.message:
-            return None
     return f"the path does not end in the reported {v.kind}"
 
 
@@ -131,10 +130,6 @@ def build_trace(
 ) -> Trace:
     """Replay ``path`` and describe every step; raise if it does not reproduce ``violation``."""
     trace = Trace(model=model.path, constants=dict(model.constants), path=path, violation=violation)
-    if not path:  # init() itself failed
-        if reproduces(model, [], [], violation, only) is not None:
-            raise NondeterminismError("init() did not fail as reported")
-        return trace
     states, steps = follow(model, path)
     why = reproduces(model, states, steps, violation, only)
     if why is not None:
@@ -142,6 +137,11 @@ def build_trace(
             f"model is nondeterministic: replaying path {format_path(path)} {why}"
         )
     trace.states = states
+    if not states:  # init() itself failed: one step, the failing init statement
+        f = steps[0][1]
+        loc = f.location or (model.path, 1)
+        trace.steps.append(TraceStep(1, "init", loc[0], loc[1], f.text, (), (), True))
+        return trace
     trace.initial = model.describe_state(states[0])
     for n, (label, outcome) in enumerate(steps, start=1):
         before = states[n - 1]

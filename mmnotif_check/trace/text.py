@@ -34,14 +34,16 @@ def headline(target: str, result: Result) -> str:
     return f"{target}: INCONCLUSIVE: no violation found within the {result.reason}; the search is incomplete"
 
 
-def replay_command(target: str, path: tuple[int, ...], sets: list[str]) -> str:
+def replay_command(target: str, path: tuple[int, ...], sets: list[str], reduction: str = "none") -> str:
     words = ["mmnotif-check", "replay", target, "--path", format_path(path)]
     for s in sets:
         words += ["--set", s]
+    if reduction != "none":
+        words += ["--reduce", reduction]
     return shlex.join(words)
 
 
-def render_text(target: str, result: Result, trace: Trace | None, sets: list[str]) -> str:
+def render_text(target: str, result: Result, trace: Trace | None, sets: list[str], reduction: str = "none") -> str:
     lines = [headline(target, result), format_stats(result.stats)]
     v = result.violation
     if v is not None and v.kind == "deadlock":
@@ -64,5 +66,5 @@ def render_text(target: str, result: Result, trace: Trace | None, sets: list[str
             where = f" ({v.location[0]}:{v.location[1]})" if v.location else ""
             lines.append(f"  violated: {v.kind}{' ' + v.property if v.property and v.kind in ('invariant', 'final') else ''}{where}: {v.message}")
         lines.append("")
-        lines.append(f"replay token: {format_path(result.path)}   ({replay_command(target, result.path, sets)})")
+        lines.append(f"replay token: {format_path(result.path)}   ({replay_command(target, result.path, sets, reduction)})")
     return "\n".join(lines)
