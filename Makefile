@@ -18,7 +18,7 @@ gate: $(STAMP)
 
 ## test: the test suite
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest
 
 ## lint: ruff and mypy --strict
 lint: $(STAMP)

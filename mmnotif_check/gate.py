@@ -144,7 +144,7 @@ def run_spec(spec: Spec) -> GateRow:
         detail = f"{detail}: {r.reason}" if detail else str(r.reason)
     got = r.verdict
     if v is not None:
-        got += f" ({v.property if v.kind in ('invariant', 'final', 'deadlock') else v.kind})"
+        got += f" ({v.property or v.kind})"
     failing = None
     if outcome.trace is not None and outcome.trace.steps:
         last = outcome.trace.steps[-1]

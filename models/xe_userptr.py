@@ -42,6 +42,7 @@ from mmnotif_check.kernel.mmu_notifier import (
     mn_itree_invalidate,
     mn_overlaps,
     mmu_interval_notifier_insert,
+    mmu_interval_read_begin,
     mmu_interval_read_retry,
 )
 from mmnotif_check.kernel.tlb import Gt, TlbBatch, tlb_done_actor, tlb_inval_issue
@@ -63,11 +64,13 @@ INVALIDATIONS = ((0, 16),)    # CPU invalidation threads: the [start, end) each 
 NONBLOCKING = False           # those invalidations are non-blockable (OOM reaper)
 FORCE = ()                    # bind threads with injection firing: index of the VM each binds
 FORCE_VM_LOCK_WRITE = True    # VM_BIND holds vm->lock for write (exec rebind holds it for read)
+EXECS = ()                    # exec threads (repin + publish a job): index of the VM each runs on
 
 # ---------------------------------------------------------------- mutants
 MUTANT_FINISH_KEEPS_INUSE = False     # the finish path does not clear finish_inuse
 MUTANT_PASS1_IGNORES_INUSE = False    # pass 1 ignores finish_inuse
 MUTANT_TLB_KEEPS_SUBMITTED = False    # complete_tlb_inval does not clear tlb_inval_submitted
+MUTANT_EXEC_SKIPS_RETRY = False       # exec publishes without the read_retry check under the lock
 
 
 class VM:
@@ -92,6 +95,7 @@ class Userptr:
     initial_bind: bool = False
     tile_present: bool = False
     tile_invalidated: bool = False
+    pages_current: bool = True         # ghost: the mapped pages are the ones the CPU maps now
     owners: tuple = ()                 # ghost: threads that own the embedded finish
     tlb_fences: tuple = ()             # ghost: every TLB flush issued for this VMA
 
@@ -192,7 +196,9 @@ def xe_userptr_invalidate(n, rng, cur_seq):
     if not rng.blockable:
         return False
     down_write(vm.notifier_lock)
-    n.invalidate_seq = cur_seq
+    with atomic():
+        n.invalidate_seq = cur_seq
+        u.pages_current = False
     invalidate_body_single_pass(vm, u)
     up_write(vm.notifier_lock)
     return True
@@ -264,7 +270,9 @@ def xe_userptr_invalidate_start(n, rng, cur_seq):
     if not rng.blockable:
         return (False, None)
     down_write(vm.notifier_lock)
-    n.invalidate_seq = cur_seq
+    with atomic():
+        n.invalidate_seq = cur_seq
+        u.pages_current = False
     fin = pass1(vm, u)
     up_write(vm.notifier_lock)
     return (True, fin)
@@ -290,6 +298,7 @@ def force_invalidate(vm, u):
     with atomic():
         if not mmu_interval_read_retry(u.notifier, u.notifier_seq):
             u.notifier_seq -= 2
+        u.pages_current = False
     if VERSION == "single-pass":
         invalidate_body_single_pass(vm, u)
         return
@@ -324,6 +333,32 @@ def bind_with_injection(vm, u):
         up_read(vm.lock)
 
 
+# ------------------------------------------------------------ exec (non-LR VM)
+def exec_thread(vm, u):
+    """xe_exec: repin the userptr (xe_vm_userptr_pin, drm_gpusvm_get_pages), then publish
+    a job under the notifier lock only if nothing was invalidated since (PROTOCOL 2.9, 2.10)."""
+    down_write(vm.lock)
+    seq = mmu_interval_read_begin(u.notifier)
+    down_read(vm.notifier_lock)
+    if not mmu_interval_read_retry(u.notifier, seq):
+        with atomic():
+            u.pages_mapped = True
+            u.pages_current = True
+    up_read(vm.notifier_lock)
+    u.notifier_seq = seq
+    with atomic():
+        vm.invalidated = discard(vm.invalidated, u)
+    down_read(vm.notifier_lock)
+    if MUTANT_EXEC_SKIPS_RETRY or (len(vm.invalidated) == 0 and not mmu_interval_read_retry(u.notifier, u.notifier_seq)):
+        with atomic():
+            assert u.pages_current and u.pages_mapped, "seq_retry_detects_collision: a GPU job was published against pages an invalidation has already claimed"
+            f = new(DmaFence)
+            vm.resv.fences = vm.resv.fences + (f,)
+        spawn(fence_signaller, f, name=f"job{me()}", daemon=True)
+    up_read(vm.notifier_lock)
+    up_write(vm.lock)
+
+
 # ------------------------------------------------------------ the mm side
 def cpu_invalidate(subs, rng):
     """munmap / OOM reaper: invalidate_range_start, change the page tables, range_end."""
@@ -353,10 +388,14 @@ def init():
                 n = new(MmuIntervalNotifier, invalidate_start=xe_userptr_invalidate_start, invalidate_finish=xe_userptr_invalidate_finish)
             mmu_interval_notifier_insert(n, subs, 16 * (v * USERPTRS + k), 16)
             new(Userptr, vm=vm, notifier=n, finish=new(MmuNotifierFinish), inval_batch=new(TlbBatch),
-                pages_mapped=True, notifier_seq=n.invalidate_seq, initial_bind=BOUND, tile_present=BOUND)
+                pages_mapped=BOUND, notifier_seq=n.invalidate_seq, initial_bind=BOUND, tile_present=BOUND)
     for i in range(len(INVALIDATIONS)):
         rng = new(MmuRange, start=INVALIDATIONS[i][0], end=INVALIDATIONS[i][1], blockable=not NONBLOCKING)
         spawn(cpu_invalidate, subs, rng, name=f"cpu{i}")
+    for i in range(len(EXECS)):
+        vm = objects(VM)[EXECS[i]]
+        u = [x for x in objects(Userptr) if x.vm is vm][0]
+        spawn(exec_thread, vm, u, name=f"exec{i}.vm{EXECS[i]}")
     for i in range(len(FORCE)):
         vm = objects(VM)[FORCE[i]]
         u = [x for x in objects(Userptr) if x.vm is vm][0]
