@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -238,3 +239,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     except click.Abort:
         sys.exit(3)
+    except KeyboardInterrupt:
+        sys.exit(3)
+    except Exception as exc:  # a checker bug: one line, the traceback only on request
+        if os.environ.get("MMNOTIF_DEBUG"):
+            raise
+        click.echo(f"mmnotif-check: internal error: {type(exc).__name__}: {exc} (set MMNOTIF_DEBUG=1 for the traceback; please report it)", err=True)
+        sys.exit(70)

@@ -15,6 +15,14 @@ from typing import Protocol, TypeVar
 S = TypeVar("S", bound=Hashable)
 
 
+class Inconclusive(Exception):
+    """Raised by a system that cannot decide a step (e.g. the solver answered unknown)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class StepFailure:
     """A step that failed while executing (assert or run-time error)."""
@@ -25,6 +33,7 @@ class StepFailure:
     location: tuple[str, int] | None
     text: str
     thread: str
+    witness: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class PropertyFailure:
     property: str
     message: str
     location: tuple[str, int] | None
+    witness: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ class Stats:
     seconds: float
     peak_memory_kib: int
     frontier: int = 0
+    extra: tuple[tuple[str, float], ...] = ()  # system statistics, e.g. solver calls
 
     @property
     def states_per_second(self) -> float:
@@ -36,6 +37,7 @@ class Violation:
     text: str = ""
     thread: str | None = None
     blocked: tuple[BlockedThread, ...] = field(default_factory=tuple)
+    witness: tuple[tuple[str, int], ...] = ()  # values of symbolic variables that trigger it
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable
 
-from mmnotif_check.engine.interface import PropertyFailure, S, StepFailure, TransitionSystem
+from mmnotif_check.engine.interface import Inconclusive, PropertyFailure, S, StepFailure, TransitionSystem
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
 from mmnotif_check.options import CheckOptions
 
@@ -28,7 +28,7 @@ def peak_memory_kib() -> int:
 
 
 def _from_property(f: PropertyFailure) -> Violation:
-    return Violation(kind=f.kind, property=f.property, message=f.message, location=f.location)
+    return Violation(kind=f.kind, property=f.property, message=f.message, location=f.location, witness=f.witness)
 
 
 def _from_step(f: StepFailure) -> Violation:
@@ -39,6 +39,7 @@ def _from_step(f: StepFailure) -> Violation:
         location=f.location,
         text=f.text,
         thread=f.thread,
+        witness=f.witness,
     )
 
 
@@ -91,7 +92,9 @@ def explore(
         return tuple(reversed(out))
 
     def stats() -> Stats:
+        extra_fn = getattr(system, "statistics", None)
         return Stats(
+            extra=tuple(extra_fn()) if extra_fn is not None else (),
             states=len(visited),
             transitions=transitions,
             max_depth=max_depth,
@@ -186,6 +189,8 @@ def explore(
         reason = exc.reason
     except KeyboardInterrupt:
         reason = "interrupted (Ctrl-C)"
+    except Inconclusive as exc:
+        reason = exc.reason
     final_stats = stats()
     if best is not None:
         return Result(VIOLATED, final_stats, best[2], best[1])

@@ -90,6 +90,7 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "spawn": (1, None),
     "new": (1, 1),
     "call": (1, None),
+    "symbolic": (2, 2),
     "wait_until": (1, 1),
     "atomic": (0, 0),
     **{name: (1, 1) for name in (*UINT_WIDTHS, *SINT_WIDTHS)},
@@ -208,6 +209,7 @@ class ProgramIR:
     init: FuncSym | None
     source: str
     assert_tags: frozenset[str] = frozenset()
+    symbolic: bool = False  # the program creates symbolic values (compiled with Z3-aware ==)
 
 
 DYNAMIC: Any = FuncSym.__new__(FuncSym)  # marker: a call through a procedure reference
@@ -264,6 +266,7 @@ class ProgramCompiler:
         self.funcs: list[FuncSym] = []
         self.field_slots: dict[str, list[int | None]] = {}
         self.assert_tags: set[str] = set()
+        self.symbolic = False
         self.out: list[str] = []
 
     # ----------------------------------------------------------------- declarations
@@ -273,6 +276,11 @@ class ProgramCompiler:
         for mod in self.modules.values():
             self._resolve_imports(mod)
         constants, constant_nodes = self._evaluate_constants()
+        self.symbolic = any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "symbolic"
+            for src in self.sources
+            for n in ast.walk(src.tree)
+        )
         self._declare_classes()
         self._declare_globals()
         compiled = [FunctionCompiler(self, f).compile() for f in self.funcs]
@@ -294,6 +302,7 @@ class ProgramCompiler:
             init=init if isinstance(init, FuncSym) and init.kind == "init" else None,
             source="\n".join(self.out) + "\n",
             assert_tags=frozenset(self.assert_tags),
+            symbolic=self.symbolic,
         )
 
     def _declare(self, src: SourceFile) -> None:
@@ -1110,6 +1119,11 @@ class FunctionCompiler:
             if isinstance(op, ast.Is | ast.IsNot) and not (_is_none(left) or _is_none(right)):
                 test = f"_same({a}, {b})"
                 out.append(test if isinstance(op, ast.Is) else f"(not {test})")
+            elif self.prog.symbolic and isinstance(op, ast.Eq | ast.NotEq):
+                out.append(f"{'_eq' if isinstance(op, ast.Eq) else '_ne'}({a}, {b})")
+            elif self.prog.symbolic and isinstance(op, ast.In | ast.NotIn):
+                test = f"_contains({b}, {a})"
+                out.append(test if isinstance(op, ast.In) else f"(not {test})")
             else:
                 out.append(f"({a} {CMPOPS[type(op)]} {b})")
             left = right
@@ -1223,8 +1237,23 @@ class FunctionCompiler:
         if name in STEP_BUILTINS and not self.steps:
             raise self.error(node, f"{name}() changes the state and cannot be used in @{self.sym.kind} function '{self.sym.name}'")
         if name == "symbolic":
-            raise self.error(node, "symbolic() values are not supported by this version of the checker")
+            if not self.steps:
+                raise self.error(node, f"symbolic() creates a value and cannot be used in @{self.sym.kind} function '{self.sym.name}'")
+            width_node = node.args[1]
+            if isinstance(width_node, ast.Name) and width_node.id in UINT_WIDTHS:
+                width, signed = UINT_WIDTHS[width_node.id], False
+            elif isinstance(width_node, ast.Name) and width_node.id in SINT_WIDTHS:
+                width, signed = SINT_WIDTHS[width_node.id], True
+            elif isinstance(width_node, ast.Constant) and type(width_node.value) is int and 1 <= width_node.value <= 256:
+                width, signed = width_node.value, False
+            else:
+                raise self.error(width_node, "symbolic(name, type): type must be one of u8 u16 u32 u64 s8 s16 s32 s64 (or a bit width)")
+            return f"_symbolic(c, {self.expr(node.args[0])}, {width}, {signed})"
         cargs = node.args
+        if name in UINT_WIDTHS and self.prog.symbolic:
+            return f"_cast({self.expr(cargs[0])}, {UINT_WIDTHS[name]}, False)"
+        if name in SINT_WIDTHS and self.prog.symbolic:
+            return f"_cast({self.expr(cargs[0])}, {SINT_WIDTHS[name]}, True)"
         if name == "call":
             raise self.error(node, "call(proc_ref, ...) takes steps and may only be used as a whole statement, as the whole right-hand side of an assignment, or as 'return call(...)'")
         if name == "choose":

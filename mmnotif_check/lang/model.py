@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mmnotif_check.engine.interface import BlockedThread, PropertyFailure, StepFailure
+from mmnotif_check.engine.interface import BlockedThread, Inconclusive, PropertyFailure, StepFailure
 from mmnotif_check.errors import InputError
 from mmnotif_check.lang import runtime
 from mmnotif_check.lang.compiler import (
@@ -32,6 +32,7 @@ from mmnotif_check.lang.compiler import (
     compile_program,
 )
 from mmnotif_check.lang.effects import EffectAnalysis
+from mmnotif_check.symbolic import values as symvals
 from mmnotif_check.lang.runtime import (
     BLOCK,
     CALL,
@@ -67,12 +68,27 @@ class _View:
         self.tid = -1
 
 
+class _SymView(StepContext):
+    """A property evaluation over a symbolic state: reads the state, forks on branches."""
+
+    def __init__(self, state: State, solver: Any, prefix: tuple[int, ...]) -> None:
+        super().__init__()
+        self.G, self.H, self.I, self.T = state[0], state[1], state[2], state[3]
+        self.P = list(state[4])
+        self.solver = solver
+        self.prefix = prefix
+        self.tid = -1
+
+
 class CompiledModel:
     """A model file compiled with constant overrides; implements the engine interface."""
 
     def __init__(self, ir: ProgramIR, reduction: str = "none", properties: frozenset[str] | None = None) -> None:
         self.ir = ir
         self.reduction = reduction
+        self.symbolic = ir.symbolic
+        self.sym_vars: dict[str, tuple[int, bool]] = {}
+        self.solver = symvals.PathSolver() if ir.symbolic else None
         # With a property selection, tagged asserts ("tag: message") not selected are off.
         self.selected = properties
         self.path = ir.root
@@ -231,7 +247,23 @@ class CompiledModel:
                 return
             raise AssertFailed(message)
 
+        sym_vars = self.sym_vars
+
+        def make_symbolic(c: StepContext, name: Any, width: int, signed: bool) -> Any:
+            if type(name) is not str or not name.isidentifier():
+                raise ModelFault(f"symbolic(): the name must be an identifier string, not {name!r}")
+            known = sym_vars.get(name)
+            if known is not None and known != (width, signed):
+                raise ModelFault(f"symbolic(): '{name}' already names a value of another type")
+            sym_vars[name] = (width, signed)
+            return symvals.make_symbolic(name, width, signed)
+
         ns: dict[str, Any] = {
+            "_symbolic": make_symbolic,
+            "_eq": symvals.eq,
+            "_ne": symvals.ne,
+            "_contains": symvals.contains,
+            "_cast": symvals.cast,
             "_assert_failed": assert_failed,
             "_same": lambda a, b: a is b or (type(a) is type(b) and a == b),
             "_P": procs,
@@ -329,6 +361,8 @@ class CompiledModel:
         except (AssertFailed, ModelFault) as exc:
             exc.where = (fid, pc)  # type: ignore[union-attr]
             raise
+        except symvals.SolverUnknown as exc:
+            raise Inconclusive(str(exc)) from exc
         except RecursionError as exc:
             fault = ModelFault("recursion too deep")
             fault.where = (fid, pc)  # type: ignore[attr-defined]
@@ -352,11 +386,17 @@ class CompiledModel:
         c.prefix = prefix
         c.choice_pos = 0
         c.arities = []
+        if self.symbolic:
+            c.P = list(P)
+            c.solver = self.solver
+            symvals.set_active(c)
         try:
             new_frames = self._run(c, frames[:-1], top[0], top[1], list(top[2:]))
         except AssertFailed as exc:
+            exc.context_pc = c.P  # type: ignore[attr-defined]
             return self._failure("assert", exc.message, exc, tid, state)
         except ModelFault as exc:
+            exc.context_pc = c.P  # type: ignore[attr-defined]
             return self._failure("error", str(exc), exc, tid, state)
         if new_frames is None:
             return None
@@ -370,14 +410,20 @@ class CompiledModel:
             tuple(h) if type(h) is list else h,
             tuple(i) if type(i) is list else i,
             tuple(t),
-            P,
+            canonical_pc(c.P) if self.symbolic else P,
         )
 
     def _failure(self, kind: str, message: str, exc: Exception, tid: int, state: State) -> StepFailure:
         fid, pc = getattr(exc, "where", (None, None))
         info = self.infos[fid][pc] if fid is not None and pc is not None else None
         prop = (assert_tag(message) or message) if kind == "assert" else None
+        witness: tuple[tuple[str, int], ...] = ()
+        if self.symbolic and self.solver is not None and self.sym_vars:
+            ctx = getattr(exc, "context_pc", None)
+            terms = [p.t for p in (ctx if ctx is not None else state[4])]
+            witness = tuple(self.solver.witness(terms, self.sym_vars).items())
         return StepFailure(
+            witness=witness,
             kind=kind,
             property=prop,
             message=message,
@@ -434,6 +480,10 @@ class CompiledModel:
             c.prefix = prefix
             c.choice_pos = 0
             c.arities = []
+            if self.symbolic:
+                c.P = []
+                c.solver = self.solver
+                symvals.set_active(c)
             try:
                 out = self._run(c, (), init.id, 0, [None] * self.nslots[init.id])
                 if out is None:
@@ -441,10 +491,13 @@ class CompiledModel:
                     outcomes.append(StepFailure("error", None, "init() blocked on a wait_until", (info.path, info.line), info.text, "init"))
                 else:
                     g, h, i, t = c.G, c.H, c.I, c.T
-                    outcomes.append((tuple(g), tuple(h), tuple(i), tuple(t), ()))
+                    pc = canonical_pc(c.P) if self.symbolic else ()
+                    outcomes.append((tuple(g), tuple(h), tuple(i), tuple(t), pc))
             except AssertFailed as exc:
+                exc.context_pc = c.P  # type: ignore[attr-defined]
                 outcomes.append(self._failure("assert", exc.message, exc, -1, base))
             except ModelFault as exc:
+                exc.context_pc = c.P  # type: ignore[attr-defined]
                 outcomes.append(self._failure("error", str(exc), exc, -1, base))
             arities = c.arities
             used = tuple(prefix) + (0,) * (len(arities) - len(prefix))
@@ -484,6 +537,8 @@ class CompiledModel:
     def _check(self, props: list[Any], kind: str, state: State, only: frozenset[str] | None) -> PropertyFailure | None:
         if not props:
             return None
+        if self.symbolic:
+            return self._check_symbolic(props, kind, state, only)
         view = _View(state)
         for name, doc, fn, sym in props:
             if only is not None and name not in only:
@@ -499,6 +554,63 @@ class CompiledModel:
                     return PropertyFailure(kind, name, doc or f"{kind} {name} is false", (sym.module.src.shown, sym.node.lineno))
                 return PropertyFailure(kind, name, f"{kind} '{name}' returned {ok!r}, not a bool", (sym.module.src.shown, sym.node.lineno))
         return None
+
+    def _check_symbolic(self, props: list[Any], kind: str, state: State, only: frozenset[str] | None) -> PropertyFailure | None:
+        """A property over symbolic values holds only if it holds for every value the path
+        condition allows: evaluate it on every feasible branch and ask the solver."""
+        assert self.solver is not None
+        for name, doc, fn, sym in props:
+            if only is not None and name not in only:
+                continue
+            where = (sym.module.src.shown, sym.node.lineno)
+            pending: list[tuple[int, ...]] = [()]
+            while pending:
+                prefix = pending.pop()
+                view = _SymView(state, self.solver, prefix)
+                symvals.set_active(view)
+                try:
+                    ok = fn(view)
+                except symvals.SolverUnknown as exc:
+                    raise Inconclusive(str(exc)) from exc
+                except (AssertFailed, ModelFault) as exc:
+                    return PropertyFailure(kind, name, f"{name} raised: {exc}", where, self._witness(view.P))
+                except Exception as exc:
+                    return PropertyFailure(kind, name, f"{name}: {runtime.translate_python_error(exc)}", where, self._witness(view.P))
+                finally:
+                    symvals.set_active(None)
+                bad: list[Any] | None = None
+                if type(ok) is symvals.SymBool:
+                    neg = [*view.P, ok.negate()]
+                    try:
+                        if self.solver.sat([p.t for p in neg]):
+                            bad = neg
+                    except symvals.SolverUnknown as exc:
+                        raise Inconclusive(str(exc)) from exc
+                elif ok is False:
+                    bad = view.P
+                elif ok is not True:
+                    return PropertyFailure(kind, name, f"{kind} '{name}' returned {ok!r}, not a bool", where)
+                if bad is not None:
+                    return PropertyFailure(kind, name, doc or f"{kind} {name} is false", where, self._witness(bad))
+                used = tuple(prefix) + (0,) * (len(view.arities) - len(prefix))
+                alts = [(*used[:j], v) for j in range(len(prefix), len(view.arities)) for v in range(1, view.arities[j])]
+                pending.extend(sorted(alts, reverse=True))
+        return None
+
+    def _witness(self, constraints: list[Any]) -> tuple[tuple[str, int], ...]:
+        if self.solver is None or not self.sym_vars:
+            return ()
+        return tuple(self.solver.witness([p.t for p in constraints], self.sym_vars).items())
+
+    def statistics(self) -> list[tuple[str, float]]:
+        """Solver statistics of a symbolic model (empty for concrete models)."""
+        if self.solver is None:
+            return []
+        return [
+            ("solver_calls", self.solver.calls),
+            ("solver_cache_hits", self.solver.hits),
+            ("solver_seconds", round(self.solver.seconds, 3)),
+        ]
 
     def is_terminal(self, state: State) -> bool:
         for (_, daemon), frames in zip(state[2], state[3], strict=True):
@@ -577,6 +689,11 @@ class CompiledModel:
         return changes
 
 
+def canonical_pc(constraints: list[Any]) -> tuple[Any, ...]:
+    """A path condition as a canonical tuple: distinct constraints ordered by term id."""
+    return tuple(sorted(set(constraints), key=lambda b: b.k))
+
+
 def _cls_id(cls: str | None) -> int | None:
     return int(cls) if cls is not None else None
 
@@ -585,6 +702,8 @@ def jsonable(v: Any) -> Any:
     """Model values as JSON values: tuples become lists, references their names."""
     if isinstance(v, Ref | runtime.ProcRef):
         return v.name
+    if isinstance(v, symvals.Sym | symvals.SymBool):
+        return f"<{v!r}>"
     if isinstance(v, tuple):
         return [jsonable(x) for x in v]
     return v

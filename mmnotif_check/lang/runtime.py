@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from mmnotif_check.symbolic.values import Brancher, Sym, SymBool, cast
+
 # Control codes returned by compiled instructions (non-negative values are the next pc).
 CALL = -1
 RETURN = -2
@@ -70,7 +72,7 @@ class ProcRef:
         return self.name
 
 
-class StepContext:
+class StepContext(Brancher):
     """Mutable working copy of one state while one thread takes one step.
 
     ``G`` globals, ``H`` heap records and ``T`` thread stacks are lists copied from the
@@ -79,6 +81,8 @@ class StepContext:
     """
 
     __slots__ = (
+        "P",
+        "solver",
         "G",
         "H",
         "I",
@@ -109,6 +113,22 @@ class StepContext:
         self.tid = -1
         self.atomic = 0
         self.model: Any = None
+        self.P: list[Any] = []  # path condition (SymBool constraints) in symbolic models
+        self.solver: Any = None
+
+    def branch(self, cond: Any) -> bool:
+        """Fork on a symbolic condition: keep each side whose path condition is satisfiable."""
+        terms = [p.t for p in self.P]
+        neg = cond.negate()
+        t_ok = self.solver.sat([*terms, cond.t])
+        f_ok = self.solver.sat([*terms, neg.t])
+        if t_ok and f_ok:
+            pick = bool(self.choose((True, False)))
+            self.P.append(cond if pick else neg)
+            return pick
+        if not (t_ok or f_ok):
+            raise ModelFault("the path condition became unsatisfiable")
+        return bool(t_ok)
 
     def choose(self, options: Any) -> Any:
         opts = tuple(options)
@@ -218,7 +238,7 @@ def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[
     if kind == "bool":
 
         def check_bool(v: Any) -> Any:
-            if v is True or v is False:
+            if v is True or v is False or type(v) is SymBool:
                 return v
             raise ModelFault(f"expected a bool, got {type_name(v)} {v!r}")
 
@@ -226,7 +246,7 @@ def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[
     if kind == "int":
 
         def check_int(v: Any) -> Any:
-            if type(v) is int or type(v) is bool:
+            if type(v) is int or type(v) is bool or type(v) is Sym:
                 return v
             raise ModelFault(f"expected an int, got {type_name(v)} {v!r}")
 
@@ -238,6 +258,8 @@ def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[
         def check_uint(v: Any) -> Any:
             if type(v) is int or type(v) is bool:
                 return v & mask
+            if type(v) is Sym:
+                return cast(v, width, False)
             raise ModelFault(f"expected a u{width}, got {type_name(v)} {v!r}")
 
         return check_uint
@@ -247,6 +269,8 @@ def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[
         half = 1 << (width - 1)
 
         def check_sint(v: Any) -> Any:
+            if type(v) is Sym:
+                return cast(v, width, True)
             if type(v) is int or type(v) is bool:
                 v &= mask
                 return v - (1 << width) if v >= half else v

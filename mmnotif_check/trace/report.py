@@ -41,6 +41,7 @@ def report_dict(
         "kind": v.kind if v else None,
         "message": v.message if v else None,
         "location": {"file": v.location[0], "line": v.location[1]} if v and v.location else None,
+        "witness": {name: value for name, value in v.witness} if v else {},
         "blocked": [
             {"thread": b.name, "daemon": b.daemon, "file": b.location[0], "line": b.location[1], "statement": b.text}
             for b in (v.blocked if v else ())
@@ -52,6 +53,7 @@ def report_dict(
             "seconds": round(s.seconds, 6),
             "states_per_second": round(s.states_per_second, 1),
             "peak_memory_kib": s.peak_memory_kib,
+            **{k: val for k, val in s.extra},
         },
         "path": format_path(result.path) if result.path is not None else None,
         "trace": [

@@ -45,6 +45,8 @@ def replay_command(target: str, path: tuple[int, ...], sets: list[str], reductio
 
 def render_text(target: str, result: Result, trace: Trace | None, sets: list[str], reduction: str = "none") -> str:
     lines = [headline(target, result), format_stats(result.stats)]
+    if result.stats.extra:
+        lines.append("  ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in result.stats.extra))
     v = result.violation
     if v is not None and v.kind == "deadlock":
         lines.append("blocked threads:")
@@ -62,6 +64,8 @@ def render_text(target: str, result: Result, trace: Trace | None, sets: list[str
             lines.append(f"  {s.number:>4}  {s.thread:<{width}}  {loc:<{locw}}  {s.text}{mark}")
             for name, old, new in s.changes:
                 lines.append(f"  {'':>4}  {'':<{width}}  {'':<{locw}}      {name}: {fmt_value(old)} -> {fmt_value(new)}")
+        if v is not None and v.witness:
+            lines.append("  witness (values of the symbolic variables): " + ", ".join(f"{n} = {val} ({val:#x})" for n, val in v.witness))
         if v is not None:
             where = f" ({v.location[0]}:{v.location[1]})" if v.location else ""
             lines.append(f"  violated: {v.kind}{' ' + v.property if v.property and v.kind in ('invariant', 'final') else ''}{where}: {v.message}")

@@ -1,0 +1,1 @@
+"""Symbolic data: Z3-backed fixed-width values and path conditions (lazy import)."""

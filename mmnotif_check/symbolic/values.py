@@ -1,0 +1,330 @@
+"""Symbolic fixed-width integers backed by Z3 bit-vectors (DESIGN section 7).
+
+This is the only module that imports Z3, and it does so lazily: a model that never calls
+``symbolic()`` never loads it.
+
+* :class:`Sym` is a bit-vector term with a width and a signedness; arithmetic wraps as in
+  C.  Terms that simplify to a constant become plain Python ints again, so concrete values
+  stay on the fast path.
+* :class:`SymBool` is a symbolic truth value.  Using one where Python needs a ``bool``
+  (``if``, ``while``, ``wait_until``, ``assert``, ``and``/``or``/``not``, ``any``/``all``)
+  asks the active :class:`Brancher` to fork: each side is kept only if the path condition
+  stays satisfiable.
+* Equality and hashing of both classes are structural (Z3 hash-conses terms, so the term
+  id is a canonical key); the model language's ``==`` is compiled to :func:`eq` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+_Z3: Any = None
+SOLVER_TIMEOUT_MS = 10_000
+
+
+class SolverUnknown(Exception):
+    """Z3 answered ``unknown`` (a timeout, say): the run cannot claim anything."""
+
+
+def z3() -> Any:
+    global _Z3
+    if _Z3 is None:
+        import z3 as module
+
+        module.set_param("smt.random_seed", 0)
+        module.set_param("sat.random_seed", 0)
+        _Z3 = module
+    return _Z3
+
+
+class Brancher:
+    """Decides symbolic branches for the step (or property evaluation) in progress."""
+
+    __slots__ = ()
+
+    def branch(self, cond: SymBool) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+_ACTIVE: list[Brancher | None] = [None]
+
+
+def set_active(b: Brancher | None) -> None:
+    _ACTIVE[0] = b
+
+
+def _active() -> Brancher:
+    b = _ACTIVE[0]
+    if b is None:
+        raise TypeError("a symbolic condition was used outside a step")
+    return b
+
+
+def _wrap(term: Any, width: int, signed: bool) -> Any:
+    """A simplified term: a Python int if it is a constant, else a Sym."""
+    t = z3().simplify(term)
+    if z3().is_bv_value(t):
+        v = t.as_long()
+        if signed and v >= 1 << (width - 1):
+            v -= 1 << width
+        return v
+    return Sym(t, width, signed)
+
+
+def _wrap_bool(term: Any) -> Any:
+    t = z3().simplify(term)
+    if z3().is_true(t):
+        return True
+    if z3().is_false(t):
+        return False
+    return SymBool(t)
+
+
+class Sym:
+    __slots__ = ("k", "s", "t", "w")
+
+    def __init__(self, term: Any, width: int, signed: bool) -> None:
+        self.t = term
+        self.w = width
+        self.s = signed
+        self.k = term.get_id()
+
+    # structural identity (for states), never the model's ==
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Sym and other.k == self.k and other.s == self.s
+
+    def __hash__(self) -> int:
+        return int(self.k)
+
+    def __repr__(self) -> str:
+        return str(self.t)
+
+    def __format__(self, spec: str) -> str:
+        return str(self.t)
+
+    def _other(self, other: Any) -> Any:
+        if type(other) is Sym:
+            if other.w != self.w:
+                raise TypeError(f"mixing u{self.w} and u{other.w} values (cast one of them)")
+            return other.t
+        if type(other) is int or type(other) is bool:
+            return z3().BitVecVal(int(other) % (1 << self.w), self.w)
+        raise TypeError(f"unsupported operand for a symbolic u{self.w}: {type(other).__name__}")
+
+    def _bin(self, other: Any, op: Callable[[Any, Any], Any], rev: bool = False) -> Any:
+        o = self._other(other)
+        return _wrap(op(o, self.t) if rev else op(self.t, o), self.w, self.s)
+
+    def __add__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a + b)
+
+    __radd__ = __add__
+
+    def __sub__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a - b)
+
+    def __rsub__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a - b, rev=True)
+
+    def __mul__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a * b)
+
+    __rmul__ = __mul__
+
+    def __floordiv__(self, o: Any) -> Any:
+        return self._bin(o, (lambda a, b: a / b) if self.s else (lambda a, b: z3().UDiv(a, b)))
+
+    def __rfloordiv__(self, o: Any) -> Any:
+        return self._bin(o, (lambda a, b: a / b) if self.s else (lambda a, b: z3().UDiv(a, b)), rev=True)
+
+    def __mod__(self, o: Any) -> Any:
+        return self._bin(o, (lambda a, b: z3().SRem(a, b)) if self.s else (lambda a, b: z3().URem(a, b)))
+
+    def __rmod__(self, o: Any) -> Any:
+        return self._bin(o, (lambda a, b: z3().SRem(a, b)) if self.s else (lambda a, b: z3().URem(a, b)), rev=True)
+
+    def __and__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a & b)
+
+    __rand__ = __and__
+
+    def __or__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a | b)
+
+    __ror__ = __or__
+
+    def __xor__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a ^ b)
+
+    __rxor__ = __xor__
+
+    def __lshift__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a << b)
+
+    def __rlshift__(self, o: Any) -> Any:
+        return self._bin(o, lambda a, b: a << b, rev=True)
+
+    def __rshift__(self, o: Any) -> Any:
+        return self._bin(o, (lambda a, b: a >> b) if self.s else (lambda a, b: z3().LShR(a, b)))
+
+    def __rrshift__(self, o: Any) -> Any:
+        return self._bin(o, (lambda a, b: a >> b) if self.s else (lambda a, b: z3().LShR(a, b)), rev=True)
+
+    def __neg__(self) -> Any:
+        return _wrap(-self.t, self.w, self.s)
+
+    def __pos__(self) -> Any:
+        return self
+
+    def __invert__(self) -> Any:
+        return _wrap(~self.t, self.w, self.s)
+
+    def _cmp(self, o: Any, signed_op: Callable[[Any, Any], Any], unsigned_op: Callable[[Any, Any], Any]) -> Any:
+        other = self._other(o)
+        return _wrap_bool(signed_op(self.t, other) if self.s else unsigned_op(self.t, other))
+
+    def __lt__(self, o: Any) -> Any:
+        return self._cmp(o, lambda a, b: a < b, lambda a, b: z3().ULT(a, b))
+
+    def __le__(self, o: Any) -> Any:
+        return self._cmp(o, lambda a, b: a <= b, lambda a, b: z3().ULE(a, b))
+
+    def __gt__(self, o: Any) -> Any:
+        return self._cmp(o, lambda a, b: a > b, lambda a, b: z3().UGT(a, b))
+
+    def __ge__(self, o: Any) -> Any:
+        return self._cmp(o, lambda a, b: a >= b, lambda a, b: z3().UGE(a, b))
+
+    def sym_eq(self, o: Any) -> Any:
+        return _wrap_bool(self.t == self._other(o))
+
+    def __bool__(self) -> bool:
+        return _active().branch(SymBool(self.t != z3().BitVecVal(0, self.w)))
+
+
+class SymBool:
+    __slots__ = ("k", "t")
+
+    def __init__(self, term: Any) -> None:
+        self.t = term
+        self.k = term.get_id()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is SymBool and other.k == self.k
+
+    def __hash__(self) -> int:
+        return int(self.k)
+
+    def __repr__(self) -> str:
+        return str(self.t)
+
+    def __format__(self, spec: str) -> str:
+        return str(self.t)
+
+    def __bool__(self) -> bool:
+        return _active().branch(self)
+
+    def negate(self) -> SymBool:
+        return SymBool(z3().simplify(z3().Not(self.t)))
+
+
+def make_symbolic(name: str, width: int, signed: bool) -> Sym:
+    return Sym(z3().BitVec(name, width), width, signed)
+
+
+def is_symbolic(v: Any) -> bool:
+    return type(v) is Sym or type(v) is SymBool
+
+
+def eq(a: Any, b: Any) -> Any:
+    """The model language's ``==`` when symbolic values may occur."""
+    if type(a) is Sym:
+        return a.sym_eq(b)
+    if type(b) is Sym:
+        return b.sym_eq(a)
+    if type(a) is SymBool or type(b) is SymBool:
+        ta = a.t if type(a) is SymBool else z3().BoolVal(bool(a))
+        tb = b.t if type(b) is SymBool else z3().BoolVal(bool(b))
+        return _wrap_bool(ta == tb)
+    if type(a) is tuple and type(b) is tuple:
+        if len(a) != len(b):
+            return False
+        return all(eq(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def ne(a: Any, b: Any) -> Any:
+    r = eq(a, b)
+    if type(r) is SymBool:
+        return r.negate()
+    return not r
+
+
+def contains(seq: Any, x: Any) -> bool:
+    return any(eq(x, y) for y in seq)
+
+
+def cast(v: Any, width: int, signed: bool) -> Any:
+    """C conversion to an integer type of ``width`` bits (truncate or extend)."""
+    if type(v) is Sym:
+        t = v.t
+        if width < v.w:
+            t = z3().Extract(width - 1, 0, t)
+        elif width > v.w:
+            t = z3().SignExt(width - v.w, t) if v.s else z3().ZeroExt(width - v.w, t)
+        return _wrap(t, width, signed)
+    u = int(v) & ((1 << width) - 1)
+    if signed and u >= 1 << (width - 1):
+        u -= 1 << width
+    return u
+
+
+class PathSolver:
+    """Satisfiability of conjunctions of path constraints, with a cache and a timeout."""
+
+    def __init__(self, timeout_ms: int = SOLVER_TIMEOUT_MS) -> None:
+        self.timeout_ms = timeout_ms
+        self.cache: dict[frozenset[int], bool] = {}
+        self.calls = 0
+        self.hits = 0
+        self.seconds = 0.0
+
+    def sat(self, terms: list[Any]) -> bool:
+        key = frozenset(t.get_id() for t in terms)
+        hit = self.cache.get(key)
+        if hit is not None:
+            self.hits += 1
+            return hit
+        import time
+
+        start = time.perf_counter()
+        s = z3().SolverFor("QF_BV")
+        s.set("timeout", self.timeout_ms)
+        s.set("random_seed", 0)
+        s.add(*terms)
+        r = s.check()
+        self.calls += 1
+        self.seconds += time.perf_counter() - start
+        if r == z3().unknown:
+            raise SolverUnknown(f"the solver answered unknown ({s.reason_unknown()})")
+        answer = bool(r == z3().sat)
+        self.cache[key] = answer
+        return answer
+
+    def witness(self, terms: list[Any], variables: dict[str, tuple[int, bool]]) -> dict[str, int]:
+        """Concrete values for every symbolic variable satisfying ``terms``."""
+        s = z3().SolverFor("QF_BV")
+        s.set("timeout", self.timeout_ms)
+        s.set("random_seed", 0)
+        s.add(*terms)
+        if s.check() != z3().sat:
+            return {}
+        m = s.model()
+        out: dict[str, int] = {}
+        for name, (width, signed) in sorted(variables.items()):
+            v = m.eval(z3().BitVec(name, width), model_completion=True).as_long()
+            if signed and v >= 1 << (width - 1):
+                v -= 1 << width
+            out[name] = v
+        return out
