@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -23,7 +24,9 @@ from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.lang.model import load_model
 from mmnotif_check.options import CheckOptions
 from mmnotif_check.runner import check_model
-from mmnotif_check.trace.build import build_trace, violation_at_end
+from mmnotif_check.trace.build import build_trace, follow, violation_at_end
+from mmnotif_check.trace.formats import FORMATS, TRACE_FORMATS, render_report
+from mmnotif_check.trace.progress import ProgressLine
 from mmnotif_check.trace.report import report_dict
 from mmnotif_check.trace.text import render_text
 
@@ -118,10 +121,12 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
               help="local: run statements that touch only the thread's own stack in the step before them.")
 @click.option("--trace-out", type=click.Path(dir_okay=False), default=None, help="Write the JSON report here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of text.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
+              help="Output: text, json (= --json), or the counterexample as itf, mermaid, dot or html.")
+@click.option("--quiet", "-q", is_flag=True, help="No live progress line on stderr.")
 def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None,
            timeout: float | None, max_memory: int | None, props: Sequence[str], no_deadlock: bool,
-           reduce: str, trace_out: str | None, as_json: bool, fmt: str) -> None:
+           reduce: str, trace_out: str | None, as_json: bool, fmt: str, quiet: bool) -> None:
     """Verify MODEL.py: exit 0 holds, 1 violated, 2 bad input, 3 incomplete."""
     try:
         options = _options(bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock, reduce)
@@ -134,7 +139,11 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
                     f"--property {unknown[0]}: the model has no invariant or final of that name "
                     f"(known: {', '.join(model.property_names) or 'none'})"
                 )
-        outcome = check_model(model, options)
+        progress = ProgressLine(sys.stderr, enabled=not quiet)
+        try:
+            outcome = check_model(model, options, progress)
+        finally:
+            progress.clear()
     except InputError as err:
         fail_input(err)
         return
@@ -146,19 +155,44 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
         atomic_write_text(trace_out, json.dumps(report, indent=2) + "\n")
     if as_json or fmt == "json":
         click.echo(json.dumps(report, indent=2))
+    elif fmt in TRACE_FORMATS:
+        _echo_trace_format(report, fmt, render_text(target, outcome.result, outcome.trace, list(sets), options.reduction))
     else:
         click.echo(render_text(target, outcome.result, outcome.trace, list(sets), options.reduction))
     sys.exit(outcome.result.exit_code)
 
 
+def _echo_trace_format(report: dict[str, Any], fmt: str, text: str) -> None:
+    """A counterexample format on stdout; without a counterexample, the text report on stderr."""
+    from pathlib import Path
+
+    if report["verdict"] != VIOLATED or not report["path"]:
+        click.echo(text, err=True)
+        click.echo(f"(no counterexample: nothing to write as {fmt})", err=True)
+        return
+    click.echo(render_report(report, fmt, [Path.cwd()]), nl=False)
+
+
 @cli.command()
 @click.argument("target")
-@click.option("--path", "token", required=True, help="The replay token printed with a counterexample.")
+@click.option("--path", "token", default=None, help="The replay token printed with a counterexample.")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE")
 @click.option("--reduce", type=click.Choice(["none", "local"]), default="none")
 @click.option("--json", "as_json", is_flag=True)
-def replay(target: str, token: str, sets: Sequence[str], reduce: str, as_json: bool) -> None:
-    """Re-execute a counterexample path and confirm the violation it ends in."""
+def replay(target: str, token: str | None, sets: Sequence[str], reduce: str, as_json: bool) -> None:
+    """Re-execute a counterexample and confirm the violation it ends in.
+
+    TARGET is MODEL.py with --path TOKEN, or a JSON report (TRACE.json, from verify
+    --trace-out or --json): its model, constants, reduction and path are replayed and every
+    step and the violation compared with the report. Exit 1: the violation is reproduced;
+    exit 2: it is not (the message names the step and why).
+    """
+    if target.endswith(".json"):
+        _replay_report(target, token, sets, reduce, as_json)
+        return
+    if token is None:
+        fail_input(option_error("replay MODEL.py needs --path TOKEN (or give a TRACE.json report instead)"))
+        return
     try:
         overrides = parse_set(sets)
         try:
@@ -180,7 +214,7 @@ def replay(target: str, token: str, sets: Sequence[str], reduce: str, as_json: b
         sys.exit(2)
     result = Result(VIOLATED, Stats(0, 0, len(path) - 1, 0.0, peak_memory_kib()), violation, path)
     if as_json:
-        click.echo(json.dumps(report_dict(target, model.path, model.constants, CheckOptions(), result, trace), indent=2))
+        click.echo(json.dumps(report_dict(target, model.path, model.constants, CheckOptions(reduction=reduce), result, trace), indent=2))
     else:
         click.echo(render_text(target, result, trace, list(sets), reduce))
         click.echo("replay confirmed: the path is a real execution ending in this violation")
@@ -220,13 +254,168 @@ def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | No
     for r in rows:
         if r.status == "error":
             click.echo(r.detail, err=True)
-    if junit:
-        atomic_write_text(junit, g.junit_xml(rows))
-    if sarif_out:
-        atomic_write_text(sarif_out, g.sarif(rows))
-    if md_out:
-        atomic_write_text(md_out, g.markdown(rows))
+    for option, out, render in (("--junit", junit, g.junit_xml), ("--sarif", sarif_out, g.sarif),
+                                ("--markdown", md_out, g.markdown)):
+        if out:
+            try:
+                atomic_write_text(out, render(rows))
+            except OSError as exc:
+                fail_input(option_error(f"{option} {out}: cannot write it: {exc.strerror or exc}"))
     sys.exit(g.exit_code(rows))
+
+
+def _replay_report(target: str, token: str | None, sets: Sequence[str], reduce: str, as_json: bool) -> None:
+    from mmnotif_check.trace.load import load_report
+    from mmnotif_check.trace.replay import replay_report
+
+    try:
+        if token is not None or sets or reduce != "none":
+            raise option_error("--path, --set and --reduce come from the trace file; do not give them with a .json TARGET")
+        replayed = replay_report(load_report(target))
+    except InputError as err:
+        fail_input(err)
+        return
+    model, result, trace = replayed.model, replayed.result, replayed.trace
+    if as_json:
+        report = report_dict(target, model.path, model.constants, replayed.options, result, trace)
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(render_text(target, result, trace, [], replayed.options.reduction,
+                               replay=f"mmnotif-check replay {shlex.quote(target)}"))
+        click.echo("replay confirmed: the trace is a real execution of the model and ends in this violation")
+    sys.exit(1)
+
+
+@cli.group()
+def trace() -> None:
+    """Work with JSON reports (verify --trace-out / --json)."""
+
+
+@trace.command("convert")
+@click.argument("report_file", metavar="FILE.json")
+@click.option("--to", "fmt", type=click.Choice(list(FORMATS)), required=True, help="The output format.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+              help="Write here (atomically) instead of stdout.")
+def convert(report_file: str, fmt: str, out: str | None) -> None:
+    """Convert a JSON report to text, json, itf, mermaid, dot or html."""
+    from pathlib import Path
+
+    from mmnotif_check.trace.load import load_report, require_trace
+
+    try:
+        loaded = load_report(report_file)
+        if fmt in TRACE_FORMATS:
+            require_trace(loaded)
+        here = Path(report_file).resolve().parent
+        text = render_report(loaded.report, fmt, [Path.cwd(), here, *here.parents],
+                             replay=f"mmnotif-check replay {shlex.quote(report_file)}")
+    except InputError as err:
+        fail_input(err)
+        return
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write_text(out, text)
+    except OSError as exc:
+        fail_input(option_error(f"-o {out}: cannot write it: {exc.strerror or exc}"))
+
+
+def _follow_to(model: Any, token: str) -> tuple[tuple[int, ...], Any]:
+    """The state a path token leads to (InputError on the command line otherwise)."""
+    try:
+        path = parse_path(token)
+    except ValueError as exc:
+        raise option_error(f"--at: {exc}") from None
+    try:
+        states, steps = follow(model, path)
+    except NondeterminismError as exc:
+        raise option_error(f"--at {token}: {exc}") from None
+    if len(states) < len(path):
+        last = steps[-1][1]
+        n = len(path) - 1
+        what = "init() fails" if n == 0 else f"step {n} fails"
+        raise option_error(f"--at {token}: {what} ({last.kind}: {last.message}); there is no state after it")
+    return path, states[-1]
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--at", "token", default="0", show_default=True,
+              help="A path token: initial state index, then successor indices (0/2/1).")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
+@click.option("--reduce", type=click.Choice(["none", "local"]), default="none")
+@click.option("--json", "as_json", is_flag=True, help="Print the state and the steps as JSON.")
+def explore(target: str, token: str, sets: Sequence[str], reduce: str, as_json: bool) -> None:
+    """Show the state at a path and the steps enabled there (with the token of each successor)."""
+    from mmnotif_check.trace.views import explore_json, render_explore
+
+    try:
+        model = load_model(target, parse_set(sets), reduce)
+        path, state = _follow_to(model, token)
+    except InputError as err:
+        fail_input(err)
+        return
+    if as_json:
+        click.echo(json.dumps(explore_json(model, target, path, state), indent=2))
+    else:
+        click.echo(render_explore(model, target, path, state))
+
+
+@cli.command("list")
+@click.argument("target")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
+@click.option("--json", "as_json", is_flag=True)
+def list_model(target: str, sets: Sequence[str], as_json: bool) -> None:
+    """List a model's constants, properties, procedures and the threads init() spawns."""
+    from mmnotif_check.trace.views import listing, render_listing
+
+    try:
+        model = load_model(target, parse_set(sets))
+    except InputError as err:
+        fail_input(err)
+        return
+    if as_json:
+        click.echo(json.dumps(listing(model), indent=2))
+    else:
+        click.echo(render_listing(model))
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
+@click.option("--reduce", type=click.Choice(["none", "local"]), default="none")
+@click.option("--max-states", type=int, default=2000, show_default=True, help="Refuse models with more states.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+              help="Write the DOT file here (atomically) instead of stdout.")
+def graph(target: str, sets: Sequence[str], reduce: str, max_states: int, out: str | None) -> None:
+    """Write the whole reachable state graph of a small model as Graphviz DOT."""
+    from mmnotif_check.trace.dot import to_dot
+    from mmnotif_check.trace.graph import TooManyStates, state_graph
+
+    try:
+        if max_states < 1:
+            raise option_error("--max-states must be at least 1")
+        model = load_model(target, parse_set(sets), reduce)
+        try:
+            g = state_graph(model, max_states)
+        except TooManyStates:
+            raise option_error(
+                f"{target} has more than {max_states} reachable states: too many to draw "
+                "(raise --max-states or make the model smaller with --set)"
+            ) from None
+    except InputError as err:
+        fail_input(err)
+        return
+    text = to_dot(g, "states")
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write_text(out, text)
+    except OSError as exc:
+        fail_input(option_error(f"-o {out}: cannot write it: {exc.strerror or exc}"))
+    click.echo(f"{out}: {sum(1 for n in g.nodes if not str(n).count('.'))} states, {g.number_of_edges()} edges", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -4,16 +4,22 @@ Exit status of a gate run: 2 if any spec is bad input, else 1 if any outcome dif
 its expectation, else 3 if any spec was inconclusive without allowing it, else 0.
 
 Results are cached by the content hash of everything that can change a verdict: the
-checker's own source, the spec text, every model file the spec's model imports, the
-constants and the options.  A cache entry can therefore never report a stale pass.
+checker's own source (and the Python and Z3 versions), the spec text, every model file
+the spec's model imports, the constants and the options.  A cache entry can therefore
+never report a stale pass.  Bad input, and inconclusive outcomes that depend on the
+machine (time or memory budgets, the solver giving up), are never cached; Ctrl-C stops the
+whole gate.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.metadata
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -31,6 +37,8 @@ from mmnotif_check.spec import Spec, _Locator, load_spec
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CACHE_FORMAT = 1
+# inconclusive outcomes that the inputs alone decide (the engine's reasons start so)
+DETERMINISTIC_BUDGETS = ("state budget", "depth budget")
 
 
 @dataclass
@@ -49,6 +57,9 @@ class GateRow:
     path: str | None = None
     failing_location: tuple[str, int] | None = None
     cached: bool = False
+    # False for outcomes that depend on the machine rather than on the inputs (a time or
+    # memory budget, a solver giving up): those are never cached
+    cacheable: bool = True
 
     def passed(self) -> bool:
         return self.status == "pass"
@@ -72,12 +83,21 @@ def discover(paths: Sequence[str]) -> list[Path]:
 
 
 def checker_digest() -> str:
-    """Hash of the checker's own source (a change to the checker re-checks everything)."""
+    """Hash of the checker's own source, the Python and Z3 versions (a change to any of
+    them re-checks everything)."""
     h = hashlib.sha256(__version__.encode())
+    h.update(f"\0{sys.version}\0{_dist_version('z3-solver')}\0".encode())
     for f in sorted(PACKAGE_DIR.rglob("*.py")):
         h.update(str(f.relative_to(PACKAGE_DIR)).encode())
         h.update(f.read_bytes())
     return h.hexdigest()
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
 
 
 def model_files(spec: Spec) -> list[Path]:
@@ -130,13 +150,15 @@ def run_spec(spec: Spec) -> GateRow:
         outcome = check_model(model, spec.options)
     except OverrideError as err:
         line, col = _Locator(spec.path.read_text()).find("constants", err.name)
-        msg = InputError(spec.shown, line, col, f"[constants].{err.name}: {err.message}").render()
-        return GateRow(spec.shown, spec.description, expected, "error", None, 0, 0, 0.0, "error", msg)
+        return _error_row(spec.shown, spec.description, expected,
+                          InputError(spec.shown, line, col, f"[constants].{err.name}: {err.message}"))
     except InputError as err:
-        return GateRow(spec.shown, spec.description, expected, "error", None, 0, 0, 0.0, "error", err.render())
+        return _error_row(spec.shown, spec.description, expected, err)
     except NondeterminismError as err:
         return GateRow(spec.shown, spec.description, expected, "error", None, 0, 0, 0.0, "error", f"{spec.shown}:1:1: error: {err}")
     r = outcome.result
+    if r.verdict == INCONCLUSIVE and str(r.reason).startswith("interrupted"):
+        raise KeyboardInterrupt  # Ctrl-C stops the whole gate (and caches nothing)
     v = r.violation
     steps = len(outcome.trace.steps) if outcome.trace is not None else None
     status, detail = judge(spec, r.verdict, v.property if v else None, v.kind if v else None, v.message if v else None, steps)
@@ -147,7 +169,11 @@ def run_spec(spec: Spec) -> GateRow:
         got += f" ({v.property or v.kind})"
     failing = None
     if outcome.trace is not None and outcome.trace.steps:
-        last = outcome.trace.steps[-1]
+        # the failing step; when it is inside the shipped kernel library (shown as
+        # "<mmnotif_check.kernel>/x.py", not a file of the repository), the last step in
+        # the user's own model files: the call that led there
+        own = [s for s in outcome.trace.steps if not str(s.path).startswith("<")]
+        last = (own or outcome.trace.steps)[-1]
         failing = (last.path, last.line)
     elif v is not None and v.location is not None:
         failing = v.location
@@ -165,14 +191,20 @@ def run_spec(spec: Spec) -> GateRow:
         trace_steps=steps,
         path=format_path(r.path) if r.path is not None else None,
         failing_location=failing,
+        cacheable=r.verdict != INCONCLUSIVE or str(r.reason).startswith(DETERMINISTIC_BUDGETS),
     )
+
+
+def _error_row(spec: str, description: str, expected: str, err: InputError) -> GateRow:
+    return GateRow(spec, description, expected, "error", None, 0, 0, 0.0, "error", err.render(),
+                   failing_location=(err.path, err.line) if not err.path.startswith("<") else None)
 
 
 def _run_path(path: str) -> GateRow:
     try:
         spec = load_spec(path)
     except InputError as err:
-        return GateRow(path, "", "?", "error", None, 0, 0, 0.0, "error", err.render())
+        return _error_row(path, "", "?", err)
     return run_spec(spec)
 
 
@@ -195,6 +227,9 @@ def run_gate(
             if key is not None:
                 cached = _cache_get(cache_dir, key)
                 if cached is not None:
+                    # two spec files with the same text (and model) share a key: the row
+                    # must name the spec it stands for now, not the one that filled it
+                    cached.spec = str(p)
                     cached.cached = True
                     rows[k] = cached
                     continue
@@ -206,7 +241,7 @@ def run_gate(
         results = [_run_path(t[1]) for t in todo]
     for (k, _, key), row in zip(todo, results, strict=True):
         rows[k] = row
-        if cache_dir is not None and key is not None and row.status != "error":
+        if cache_dir is not None and key is not None and row.status != "error" and row.cacheable:
             _cache_put(cache_dir, key, row)
     return [rows[k] for k in range(len(paths))]
 
@@ -226,7 +261,9 @@ def _cache_get(cache_dir: Path, key: str) -> GateRow | None:
 
 
 def _cache_put(cache_dir: Path, key: str, row: GateRow) -> None:
-    atomic_write_text(cache_dir / f"{key}.json", json.dumps({"key": key, "row": asdict(row)}) + "\n")
+    """Store a row; the cache is an optimisation, so a cache that cannot be written is skipped."""
+    with contextlib.suppress(OSError):
+        atomic_write_text(cache_dir / f"{key}.json", json.dumps({"key": key, "row": asdict(row)}) + "\n")
 
 
 def exit_code(rows: Iterable[GateRow]) -> int:
@@ -242,9 +279,9 @@ def exit_code(rows: Iterable[GateRow]) -> int:
 
 def changed_files(rev: str, cwd: Path) -> tuple[Path, set[Path]]:
     """The git top level and the files changed since ``rev`` (committed, staged, unstaged, untracked)."""
-    def git(*args: str) -> str:
+    def git(*args: str, where: Path = cwd) -> str:
         try:
-            out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+            out = subprocess.run(["git", *args], cwd=where, capture_output=True, text=True, check=True)
         except FileNotFoundError:
             raise InputError("<command line>", 1, 1, "--changed-since needs git, which is not installed") from None
         except subprocess.CalledProcessError as exc:
@@ -253,9 +290,17 @@ def changed_files(rev: str, cwd: Path) -> tuple[Path, set[Path]]:
         return out.stdout
 
     top = Path(git("rev-parse", "--show-toplevel").strip())
-    git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    names = git("diff", "--name-only", rev, "--").splitlines()
-    names += git("ls-files", "--others", "--exclude-standard").splitlines()
+    try:
+        git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except InputError:
+        raise InputError(
+            "<command line>", 1, 1,
+            f"--changed-since {rev}: unknown revision (is it fetched? a CI checkout needs the full history, e.g. fetch-depth: 0)",
+        ) from None
+    # run from the top level: both list paths relative to it, and ls-files run in a
+    # subdirectory would miss untracked files outside it
+    names = git("diff", "--name-only", "--no-relative", rev, "--", where=top).splitlines()
+    names += git("ls-files", "--others", "--exclude-standard", "--full-name", where=top).splitlines()
     return top, {(top / n).resolve() for n in names if n}
 
 
@@ -341,6 +386,8 @@ def sarif(rows: Sequence[GateRow]) -> str:
         if r.status == "pass":
             continue
         loc = r.failing_location or (r.spec, 1)
+        if str(loc[0]).startswith("<"):  # not a file of the repository, and not a valid URI
+            loc = (r.spec, 1)
         results.append(
             {
                 "ruleId": f"mmnotif-check/{r.status}",

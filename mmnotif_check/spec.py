@@ -78,26 +78,46 @@ class Spec:
 
 
 class _Locator:
-    """Finds the line of ``[table]`` / ``key =`` in the spec text for error messages."""
+    """Finds the line of ``[table]`` / ``key =`` in the spec text for error messages.
+
+    Understands ``[[table]]`` headers, dotted headers (``[expect.x]`` is key ``x`` of
+    ``[expect]``), dotted and quoted keys, and inline tables (``spec = { ... }``).
+    """
+
+    HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]")
+    KEY = re.compile(r"^\s*([\"']?)([A-Za-z0-9_-]+)\1\s*[.=]")
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
 
     def find(self, table: str | None, key: str | None = None) -> tuple[int, int]:
+        """1-based (line, column) of the table header or key; (1, 1) if not found."""
+        return self._find(table, key) or (1, 1)
+
+    def _find(self, table: str | None, key: str | None) -> tuple[int, int] | None:
         current = None
-        header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
         for n, line in enumerate(self.lines, start=1):
-            m = header.match(line)
+            m = self.HEADER.match(line)
             if m:
                 current = m.group(1)
                 if key is None and current == table:
                     return n, line.index("[") + 1
+                if key is not None and current == f"{table}.{key}":
+                    return n, m.start(1) + len(str(table)) + 2
                 continue
             if key is not None and current == table:
-                km = re.match(r"^\s*(\"?)([A-Za-z0-9_-]+)\1\s*=", line)
+                km = self.KEY.match(line)
                 if km and km.group(2) == key:
-                    return n, line.index(key) + 1 - (1 if km.group(1) else 0)
-        return 1, 1
+                    return n, km.start(2) + 1 - (1 if km.group(1) else 0)
+        if table is not None:
+            # an inline table: ``table = { key = ... }``
+            at = self._find(None, table)
+            if at is not None and key is not None:
+                k = re.search(rf"(?<![A-Za-z0-9_-])[\"']?{re.escape(key)}[\"']?\s*=", self.lines[at[0] - 1][at[1]:])
+                if k:
+                    return at[0], at[1] + k.start() + 1
+            return at
+        return None
 
 
 def _type_ok(value: Any, want: Any) -> bool:
@@ -139,12 +159,18 @@ def load_spec(path: str | Path) -> Spec:
         return InputError(shown, line, col, message)
 
     for table, value in data.items():
+        if table not in TABLES and not isinstance(value, dict):
+            owners = [f"[{t}]" for t, keys in TABLES.items() if keys is not None and table in keys]
+            hint = f"; it belongs in {' or '.join(owners)}" if owners else ""
+            raise err(None, table, f"unknown top-level key '{table}' (keys go in a table){hint}")
         if table not in TABLES:
             close = difflib.get_close_matches(table, list(TABLES), n=1)
             hint = f"; did you mean [{close[0]}]?" if close else f" (tables: {', '.join('[' + t + ']' for t in TABLES)})"
             raise err(table, None, f"unknown table [{table}]{hint}")
         if not isinstance(value, dict):
-            raise err(None, table, f"'{table}' must be a table ([{table}])")
+            line, col = loc._find(table, None) or loc.find(None, table)
+            what = f"an array of tables [[{table}]]" if isinstance(value, list) else repr(value)
+            raise InputError(shown, line, col, f"'{table}' must be a table [{table}], not {what}")
         allowed = TABLES[table]
         if allowed is None:
             continue
@@ -164,7 +190,8 @@ def load_spec(path: str | Path) -> Spec:
         raise err("spec", None, "[spec].model is required (the model file, relative to this spec)")
     model = (spec_path.parent / sp["model"]).resolve()
     if not model.is_file():
-        raise err("spec", "model", f"[spec].model: model file '{sp['model']}' does not exist (looked for {model})")
+        what = "is not a file" if model.exists() else "does not exist"
+        raise err("spec", "model", f"[spec].model: model file '{sp['model']}' {what} (looked for {model})")
     ex = data["expect"]
     if "verdict" not in ex:
         raise err("expect", None, "[expect].verdict is required (holds | violated | inconclusive)")

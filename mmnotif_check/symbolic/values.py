@@ -62,14 +62,8 @@ def _active() -> Brancher:
 
 
 def _wrap(term: Any, width: int, signed: bool) -> Any:
-    """A simplified term: a Python int if it is a constant, else a Sym."""
-    t = z3().simplify(term)
-    if z3().is_bv_value(t):
-        v = t.as_long()
-        if signed and v >= 1 << (width - 1):
-            v -= 1 << width
-        return v
-    return Sym(t, width, signed)
+    """A simplified term.  A constant stays a Sym, so it keeps its width and wraps."""
+    return Sym(z3().simplify(term), width, signed)
 
 
 def _wrap_bool(term: Any) -> Any:
@@ -98,21 +92,31 @@ class Sym:
         return int(self.k)
 
     def __repr__(self) -> str:
+        if z3().is_bv_value(self.t):
+            return str(self.__index__())
         return str(self.t)
 
     def __format__(self, spec: str) -> str:
+        if z3().is_bv_value(self.t):
+            return format(self.__index__(), spec)
         return str(self.t)
 
     def _other(self, other: Any) -> Any:
         if type(other) is Sym:
-            if other.w != self.w:
-                raise TypeError(f"mixing u{self.w} and u{other.w} values (cast one of them)")
+            if other.w < self.w:  # C's usual arithmetic conversions: widen the narrower
+                ext = z3().SignExt if other.s else z3().ZeroExt
+                return ext(self.w - other.w, other.t)
             return other.t
         if type(other) is int or type(other) is bool:
             return z3().BitVecVal(int(other) % (1 << self.w), self.w)
         raise TypeError(f"unsupported operand for a symbolic u{self.w}: {type(other).__name__}")
 
     def _bin(self, other: Any, op: Callable[[Any, Any], Any], rev: bool = False) -> Any:
+        if type(other) is Sym and other.w > self.w:
+            wide = cast(self, other.w, self.s)
+            if type(wide) is Sym:
+                return wide._bin(other, op, rev)
+            return other._bin(wide, op, not rev)
         o = self._other(other)
         return _wrap(op(o, self.t) if rev else op(self.t, o), self.w, self.s)
 
@@ -181,6 +185,10 @@ class Sym:
         return _wrap(~self.t, self.w, self.s)
 
     def _cmp(self, o: Any, signed_op: Callable[[Any, Any], Any], unsigned_op: Callable[[Any, Any], Any]) -> Any:
+        if type(o) is Sym and o.w > self.w:
+            wide = cast(self, o.w, self.s)
+            if type(wide) is Sym:
+                return wide._cmp(o, signed_op, unsigned_op)
         other = self._other(o)
         return _wrap_bool(signed_op(self.t, other) if self.s else unsigned_op(self.t, other))
 
@@ -197,10 +205,23 @@ class Sym:
         return self._cmp(o, lambda a, b: a >= b, lambda a, b: z3().UGE(a, b))
 
     def sym_eq(self, o: Any) -> Any:
+        if type(o) is Sym and o.w > self.w:
+            return o.sym_eq(self)
         return _wrap_bool(self.t == self._other(o))
 
     def __bool__(self) -> bool:
+        if z3().is_bv_value(self.t):
+            return self.t.as_long() != 0
         return _active().branch(SymBool(self.t != z3().BitVecVal(0, self.w)))
+
+    def __index__(self) -> int:
+        """A constant used as an index or a count."""
+        if z3().is_bv_value(self.t):
+            v = int(self.t.as_long())
+            return v - (1 << self.w) if self.s and v >= 1 << (self.w - 1) else v
+        raise TypeError("a symbolic value cannot be used as an index or a count")
+
+    __int__ = __index__
 
 
 class SymBool:
@@ -285,7 +306,9 @@ class PathSolver:
 
     def __init__(self, timeout_ms: int = SOLVER_TIMEOUT_MS) -> None:
         self.timeout_ms = timeout_ms
-        self.cache: dict[frozenset[int], bool] = {}
+        # keyed by term ids; the terms are kept alive with the answer, because Z3 reuses
+        # the id of a term that has been freed
+        self.cache: dict[frozenset[int], tuple[bool, list[Any]]] = {}
         self.calls = 0
         self.hits = 0
         self.seconds = 0.0
@@ -295,7 +318,7 @@ class PathSolver:
         hit = self.cache.get(key)
         if hit is not None:
             self.hits += 1
-            return hit
+            return hit[0]
         import time
 
         start = time.perf_counter()
@@ -309,7 +332,7 @@ class PathSolver:
         if r == z3().unknown:
             raise SolverUnknown(f"the solver answered unknown ({s.reason_unknown()})")
         answer = bool(r == z3().sat)
-        self.cache[key] = answer
+        self.cache[key] = (answer, list(terms))
         return answer
 
     def witness(self, terms: list[Any], variables: dict[str, tuple[int, bool]]) -> dict[str, int]:

@@ -40,6 +40,8 @@ class Trace:
     initial: dict[str, Any] = field(default_factory=dict)
     final: dict[str, Any] = field(default_factory=dict)
     states: list[State] = field(default_factory=list)
+    # describe_state() of every state in ``states`` (the JSON report's "states")
+    described: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def token(self) -> str:
@@ -164,4 +166,5 @@ def build_trace(
             )
         )
     trace.final = model.describe_state(states[-1])
+    trace.described = [model.describe_state(s) for s in states]
     return trace

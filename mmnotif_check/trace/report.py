@@ -34,6 +34,7 @@ def report_dict(
             "max_depth": options.max_depth,
             "timeout": options.timeout,
             "properties": sorted(options.properties) if options.properties is not None else None,
+            "reduction": options.reduction,
         },
         "verdict": result.verdict,
         "reason": result.reason,
@@ -71,4 +72,5 @@ def report_dict(
         ],
         "initial_state": trace.initial if trace else None,
         "final_state": trace.final if trace else None,
+        "states": trace.described if trace else [],
     }

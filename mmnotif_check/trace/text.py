@@ -5,8 +5,9 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from mmnotif_check.engine.result import VIOLATED, Result, Stats, format_path
-from mmnotif_check.trace.build import Trace
+from mmnotif_check.engine.interface import BlockedThread
+from mmnotif_check.engine.result import VIOLATED, Result, Stats, Violation, format_path, parse_path
+from mmnotif_check.trace.build import Trace, TraceStep
 
 
 def fmt_value(v: Any) -> str:
@@ -43,7 +44,9 @@ def replay_command(target: str, path: tuple[int, ...], sets: list[str], reductio
     return shlex.join(words)
 
 
-def render_text(target: str, result: Result, trace: Trace | None, sets: list[str], reduction: str = "none") -> str:
+def render_text(target: str, result: Result, trace: Trace | None, sets: list[str], reduction: str = "none",
+                replay: str | None = None) -> str:
+    """The text report; ``replay`` replaces the replay command of the last line."""
     lines = [headline(target, result), format_stats(result.stats)]
     if result.stats.extra:
         lines.append("  ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in result.stats.extra))
@@ -70,5 +73,55 @@ def render_text(target: str, result: Result, trace: Trace | None, sets: list[str
             where = f" ({v.location[0]}:{v.location[1]})" if v.location else ""
             lines.append(f"  violated: {v.kind}{' ' + v.property if v.property and v.kind in ('invariant', 'final') else ''}{where}: {v.message}")
         lines.append("")
-        lines.append(f"replay token: {format_path(result.path)}   ({replay_command(target, result.path, sets, reduction)})")
+        command = replay if replay is not None else replay_command(target, result.path, sets, reduction)
+        lines.append(f"replay token: {format_path(result.path)}   ({command})")
     return "\n".join(lines)
+
+
+_STAT_KEYS = ("states", "transitions", "max_depth", "seconds", "states_per_second", "peak_memory_kib")
+
+
+def report_objects(report: dict[str, Any]) -> tuple[Result, Trace | None]:
+    """The Result and Trace a JSON report was written from (enough to render it again)."""
+    st = report.get("stats") or {}
+    stats = Stats(
+        states=int(st.get("states", 0)),
+        transitions=int(st.get("transitions", 0)),
+        max_depth=int(st.get("max_depth", 0)),
+        seconds=float(st.get("seconds", 0.0)),
+        peak_memory_kib=int(st.get("peak_memory_kib", 0)),
+        extra=tuple((k, v) for k, v in st.items() if k not in _STAT_KEYS and isinstance(v, int | float)),
+    )
+    violation = None
+    if report.get("kind") is not None:
+        loc = report.get("location")
+        violation = Violation(
+            kind=report["kind"],
+            property=report.get("property"),
+            message=report.get("message") or "",
+            location=(loc["file"], loc["line"]) if isinstance(loc, dict) else None,
+            blocked=tuple(
+                BlockedThread(b["thread"], bool(b.get("daemon")), (b["file"], b["line"]), b["statement"])
+                for b in report.get("blocked", []) or []
+            ),
+            witness=tuple((k, int(v)) for k, v in (report.get("witness") or {}).items()),
+        )
+    path = parse_path(report["path"]) if report.get("path") else None
+    result = Result(report["verdict"], stats, violation, path, report.get("reason"))
+    if path is None or violation is None:
+        return result, None
+    trace = Trace(model=report.get("model", ""), constants=dict(report.get("constants") or {}), path=path,
+                  violation=violation)
+    for s in report.get("trace", []):
+        trace.steps.append(TraceStep(
+            number=s["step"], thread=s["thread"], path=s["file"], line=s["line"], text=s["statement"],
+            changes=tuple((c["name"], c["old"], c["new"]) for c in s["changes"]),
+            choices=tuple(s.get("choices", [])), failed=bool(s.get("failed")),
+        ))
+    return result, trace
+
+
+def render_report_text(report: dict[str, Any], replay: str | None = None) -> str:
+    """The text report of a JSON report (as ``verify`` printed it)."""
+    result, trace = report_objects(report)
+    return render_text(str(report.get("target", "")), result, trace, [], "none", replay=replay)

@@ -1,0 +1,116 @@
+"""The whole reachable state graph of a small model (``mmnotif-check graph``), as networkx.
+
+Breadth-first over ``initial_states()`` and ``transitions()``; node ``sN`` is the N-th state
+found. Labels show the globals, the object fields and where each thread is; edges show the
+thread, line and statement. Initial states are blue, states that break an invariant (or a
+final property, in terminal states) red, deadlocks orange, terminal states green. A step
+that fails (assert, run-time error) leads to a red ``sN.failK`` node.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import deque
+from typing import Any
+
+import networkx as nx
+
+from mmnotif_check.engine.interface import StepFailure
+from mmnotif_check.lang.model import CompiledModel, State
+from mmnotif_check.trace.common import basename
+from mmnotif_check.trace.text import fmt_value
+
+LABEL_WRAP = 48
+EDGE_TEXT = 40
+
+
+class TooManyStates(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} states")
+        self.limit = limit
+
+
+def _short(text: str, limit: int = EDGE_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def state_label(model: CompiledModel, sid: int, state: State) -> str:
+    d = model.describe_state(state)
+    lines = [f"s{sid}"]
+    g = "  ".join(f"{k}={fmt_value(v)}" for k, v in d["globals"].items())
+    if g:
+        lines += textwrap.wrap(g, LABEL_WRAP)
+    for obj, fields in d["objects"].items():
+        text = obj + ": " + "  ".join(f"{k}={fmt_value(v)}" for k, v in fields.items())
+        lines += textwrap.wrap(text, LABEL_WRAP, subsequent_indent="  ")
+    where = []
+    for th in d["threads"]:
+        at = "done" if th["done"] else th["stack"][-1]["at"].rsplit(":", 1)[-1]
+        where.append(f"{th['name']}@{at}")
+    if where:
+        lines += textwrap.wrap("  ".join(where), LABEL_WRAP)
+    return "\n".join(lines)
+
+
+def state_graph(model: CompiledModel, max_states: int) -> Any:
+    """The reachable state graph; raises :class:`TooManyStates` above ``max_states``."""
+    g = nx.DiGraph()
+    g.graph["graph"] = {"label": model.path, "labelloc": "t", "fontname": "Helvetica"}
+    g.graph["node"] = {"shape": "box", "style": "rounded,filled", "fillcolor": "white", "fontname": "Helvetica",
+                       "fontsize": "9"}
+    g.graph["edge"] = {"fontname": "Helvetica", "fontsize": "8"}
+    ids: dict[State, int] = {}
+    queue: deque[State] = deque()
+
+    def add(state: State, initial: bool) -> str:
+        sid = ids.get(state)
+        if sid is None:
+            if len(ids) >= max_states:
+                raise TooManyStates(max_states)
+            sid = ids[state] = len(ids)
+            queue.append(state)
+            g.add_node(f"s{sid}", label=state_label(model, sid, state))
+        node = f"s{sid}"
+        if initial:
+            g.nodes[node]["fillcolor"] = "#e8f0fe"
+            g.nodes[node]["penwidth"] = "2"
+        return node
+
+    for k, s in enumerate(model.initial_states()):
+        if isinstance(s, StepFailure):
+            g.add_node(f"init.fail{k}", label=f"init() fails\n{s.message}", fillcolor="#ffcdd2", color="#c62828")
+            continue
+        add(s, True)
+    while queue:
+        state = queue.popleft()
+        node = f"s{ids[state]}"
+        bad = model.check_invariants(state)
+        trans = model.transitions(state)
+        terminal = model.is_terminal(state)
+        if bad is None and terminal:
+            bad = model.check_finals(state)
+        if bad is not None:
+            g.nodes[node]["fillcolor"] = "#ffcdd2"
+            g.nodes[node]["color"] = "#c62828"
+            g.nodes[node]["label"] += f"\n{bad.kind} {bad.property} violated"
+        elif terminal:
+            g.nodes[node]["fillcolor"] = "#dcedc8"
+        elif not trans:
+            g.nodes[node]["fillcolor"] = "#ffe0b2"
+            g.nodes[node]["label"] += "\ndeadlock"
+        for k, (label, outcome) in enumerate(trans):
+            text = f"{label.thread} {basename(label.info.path)}:{label.info.line}\n{_short(label.info.text)}"
+            if label.choices:
+                text += f"\nchoice {'/'.join(str(c) for c in label.choices)}"
+            if isinstance(outcome, StepFailure):
+                fail = f"{node}.fail{k}"
+                g.add_node(fail, label=f"{outcome.kind}: {_short(outcome.message, LABEL_WRAP)}", fillcolor="#ffcdd2",
+                           color="#c62828")
+                g.add_edge(node, fail, label=text)
+                continue
+            target = add(outcome, False)
+            if g.has_edge(node, target):  # two choices with the same outcome: one edge, both labels
+                g.edges[node, target]["label"] += "\n" + text
+            else:
+                g.add_edge(node, target, label=text)
+    return g
