@@ -119,6 +119,7 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
 @click.option("--reduce", type=click.Choice(["none", "local"]), default="none",
               help="local: run statements that touch only the thread's own stack in the step before them.")
+@click.option("--solver-timeout", type=int, default=10_000, metavar="MS", help="Z3 time limit per query (unknown: exit 3).")
 @click.option("--trace-out", type=click.Path(dir_okay=False), default=None, help="Write the JSON report here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of text.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
@@ -126,12 +127,15 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--quiet", "-q", is_flag=True, help="No live progress line on stderr.")
 def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None,
            timeout: float | None, max_memory: int | None, props: Sequence[str], no_deadlock: bool,
-           reduce: str, trace_out: str | None, as_json: bool, fmt: str, quiet: bool) -> None:
+           reduce: str, solver_timeout: int, trace_out: str | None, as_json: bool, fmt: str, quiet: bool) -> None:
     """Verify MODEL.py: exit 0 holds, 1 violated, 2 bad input, 3 incomplete."""
     try:
+        if solver_timeout <= 0:
+            raise option_error("--solver-timeout must be positive")
         options = _options(bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock, reduce)
+        options = options.with_(solver_timeout_ms=solver_timeout)
         overrides = parse_set(sets)
-        model = load_model(target, overrides, options.reduction, options.properties)
+        model = load_model(target, overrides, options.reduction, options.properties, options.solver_timeout_ms)
         if options.properties is not None:
             unknown = sorted(options.properties - set(model.property_names))
             if unknown:

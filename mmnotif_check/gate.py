@@ -71,7 +71,7 @@ def discover(paths: Sequence[str]) -> list[Path]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found.extend(sorted(path.rglob("*.toml")))
+            found.extend(sorted(f for f in path.rglob("*.toml") if f.is_file()))
         elif path.is_file():
             found.append(path)
         else:
@@ -141,7 +141,13 @@ def run_spec(spec: Spec) -> GateRow:
     """Verify one spec (no cache); bad input becomes an ``error`` row."""
     expected = spec.expect.verdict + (f" ({spec.expect.property})" if spec.expect.property else "")
     try:
-        model = load_model(display_path(spec.model), spec.constants, spec.options.reduction, spec.options.properties)
+        model = load_model(
+            display_path(spec.model),
+            spec.constants,
+            spec.options.reduction,
+            spec.options.properties,
+            spec.options.solver_timeout_ms,
+        )
         if spec.options.properties is not None:
             unknown = sorted(spec.options.properties - set(model.property_names))
             if unknown:

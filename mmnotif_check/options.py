@@ -18,6 +18,7 @@ class CheckOptions:
     properties: frozenset[str] | None = None  # None: every invariant and final
     check_deadlock: bool = True
     reduction: str = "none"  # none | local (see lang/effects.py)
+    solver_timeout_ms: int = 10_000  # per Z3 query; a timeout makes the run inconclusive
 
     def with_(self, **changes: Any) -> CheckOptions:
         return replace(self, **changes)

@@ -30,4 +30,4 @@ def check_model(model: CompiledModel, options: CheckOptions, progress: ProgressF
 
 
 def run(path: str, overrides: Mapping[str, Any], options: CheckOptions, progress: ProgressFn | None = None) -> Outcome:
-    return check_model(load_model(path, overrides, options.reduction, options.properties), options, progress)
+    return check_model(load_model(path, overrides, options.reduction, options.properties, options.solver_timeout_ms), options, progress)

@@ -45,6 +45,7 @@ SPEC_KEYS: dict[str, Any] = {
     "strategy": str,
     "deadlock": bool,
     "reduction": str,
+    "solver_timeout_ms": int,
     **BUDGET_KEYS,
 }
 EXPECT_KEYS: dict[str, Any] = {
@@ -203,6 +204,8 @@ def load_spec(path: str | Path) -> Spec:
         for key in ("property", "kind", "max_trace_steps"):
             if key in ex:
                 raise err("expect", key, f"[expect].{key} only makes sense with verdict = \"violated\"")
+    if ex.get("max_trace_steps", 0) < 0:
+        raise err("expect", "max_trace_steps", f"[expect].max_trace_steps must be 0 or more, not {ex['max_trace_steps']}")
     strategy = sp.get("strategy", "bfs")
     if strategy not in ("bfs", "dfs"):
         raise err("spec", "strategy", f"[spec].strategy must be 'bfs' or 'dfs', not {strategy!r}")
@@ -219,8 +222,8 @@ def load_spec(path: str | Path) -> Spec:
                 if key in budgets:
                     raise err(table, key, f"budget '{key}' is given twice")
                 value = data[table][key]
-                if value <= 0:
-                    raise err(table, key, f"[{table}].{key} must be positive")
+                if not value > 0:  # also rejects nan
+                    raise err(table, key, f"[{table}].{key} must be positive, not {value!r}")
                 budgets[key] = value
     constants = data.get("constants", {})
     for name, value in constants.items():
@@ -235,6 +238,7 @@ def load_spec(path: str | Path) -> Spec:
         properties=frozenset(props) if props is not None else None,
         check_deadlock=sp.get("deadlock", True),
         reduction=reduction,
+        solver_timeout_ms=sp.get("solver_timeout_ms", 10_000),
     )
     return Spec(
         path=spec_path,

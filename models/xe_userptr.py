@@ -65,6 +65,7 @@ NONBLOCKING = False           # those invalidations are non-blockable (OOM reape
 FORCE = ()                    # bind threads with injection firing: index of the VM each binds
 FORCE_VM_LOCK_WRITE = True    # VM_BIND holds vm->lock for write (exec rebind holds it for read)
 EXECS = ()                    # exec threads (repin + publish a job): index of the VM each runs on
+SYMBOLIC_SEQ = False          # the mm's invalidate_seq starts at any even 64-bit value (Z3)
 
 # ---------------------------------------------------------------- mutants
 MUTANT_FINISH_KEEPS_INUSE = False     # the finish path does not clear finish_inuse
@@ -373,6 +374,8 @@ def cpu_invalidate(subs, rng):
 
 def init():
     subs = new(MmSubscriptions)
+    if SYMBOLIC_SEQ:
+        subs.invalidate_seq = symbolic("mm_seq", u64) * 2
     for v in range(VMS):
         vm = new(VM, lock=new(RwSem), notifier_lock=new(RwSem), resv=new(DmaResv), resv_lock=new(Mutex), gt=new(Gt), fault_mode=FAULT_MODE)
         if FAULT_MODE:

@@ -181,6 +181,8 @@ def test_default_path_is_specs_and_directories_are_searched_recursively(project:
     assert [str(p) for p in g.discover(["specs"])] == ["specs/peterson.toml", "specs/sub/racy.toml"]
     assert [str(p) for p in g.discover(["specs", "specs/peterson.toml"])] == [
         "specs/peterson.toml", "specs/sub/racy.toml"]
+    (project / "specs" / "not_a_spec.toml").mkdir()  # a directory is not a spec
+    assert len(g.discover(["specs"])) == 2
     result = gate("--no-cache")
     assert result.exit_code == 0, result.output
     assert "2 passed" in result.stdout
@@ -334,7 +336,13 @@ BAD_SPECS: list[tuple[str, str, str]] = [
     ('[spec]\nmodel = "../models/peterson.py"\nproperties = [1]\n[expect]\nverdict = "holds"\n',
      "3:1", "[spec].properties must be an array of property names"),
     ('[spec]\nmodel = "../models/peterson.py"\n[budget]\ntimeout = 0\n[expect]\nverdict = "holds"\n',
-     "4:1", "[budget].timeout must be positive"),
+     "4:1", "[budget].timeout must be positive, not 0"),
+    ('[spec]\nmodel = "../models/peterson.py"\n[budget]\ntimeout = nan\n[expect]\nverdict = "holds"\n',
+     "4:1", "[budget].timeout must be positive, not nan"),
+    ('[spec]\nmodel = "../models/peterson.py"\nmax_depth = -3\n[expect]\nverdict = "holds"\n',
+     "3:1", "[spec].max_depth must be positive, not -3"),
+    ('[spec]\nmodel = "../models/racy_lock.py"\n[expect]\nverdict = "violated"\nmax_trace_steps = -1\n',
+     "5:1", "[expect].max_trace_steps must be 0 or more, not -1"),
     ('[spec]\nmodel = "../models/peterson.py"\nmax_states = 9\n[budgets]\nmax_states = 9\n[expect]\nverdict = "holds"\n',
      "5:1", "budget 'max_states' is given twice"),
     ('[spec]\nmodel = "../models/peterson.py"\n[budget]\nmax_state = 9\n[expect]\nverdict = "holds"\n',
@@ -500,8 +508,7 @@ def test_sarif_for_a_model_error_points_at_the_model(project: Path) -> None:
     assert (loc["artifactLocation"]["uri"], loc["region"]["startLine"]) == ("models/bad.py", 2)
 
 
-def test_sarif_for_a_failure_inside_the_kernel_library_points_at_the_model(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sarif_for_a_failure_inside_the_kernel_library_points_at_the_model(project: Path) -> None:
     """The library is shown as ``<mmnotif_check.kernel>/x.py`` (not a repository file, not a
     valid URI); SARIF points at the model's own step that called into it."""
     (project / "models" / "unlock.py").write_text(textwrap.dedent("""\

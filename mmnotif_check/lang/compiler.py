@@ -215,6 +215,22 @@ class ProgramIR:
 DYNAMIC: Any = FuncSym.__new__(FuncSym)  # marker: a call through a procedure reference
 
 
+def _calls_symbolic(node: ast.AST, env: dict[str, Any]) -> bool:
+    """Whether ``node`` contains a symbolic() call outside branches that constants rule out."""
+    if isinstance(node, ast.If):
+        try:
+            taken = bool(const_eval(node.test, env, lambda n, m: ValueError(m)))
+        except ValueError:
+            taken = None  # not a constant test: both branches may run
+        if taken is True:
+            return any(_calls_symbolic(n, env) for n in node.body)
+        if taken is False:
+            return any(_calls_symbolic(n, env) for n in node.orelse)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "symbolic":
+        return True
+    return any(_calls_symbolic(child, env) for child in ast.iter_child_nodes(node))
+
+
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -276,10 +292,10 @@ class ProgramCompiler:
         for mod in self.modules.values():
             self._resolve_imports(mod)
         constants, constant_nodes = self._evaluate_constants()
+        # Symbolic mode (Z3-aware ==) only if a symbolic() call can run: code under an
+        # `if` whose test is a false constant (a variant switch) does not count.
         self.symbolic = any(
-            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "symbolic"
-            for src in self.sources
-            for n in ast.walk(src.tree)
+            _calls_symbolic(src.tree, self._const_env(self.modules[str(src.path)])) for src in self.sources
         )
         self._declare_classes()
         self._declare_globals()

@@ -83,12 +83,18 @@ class _SymView(StepContext):
 class CompiledModel:
     """A model file compiled with constant overrides; implements the engine interface."""
 
-    def __init__(self, ir: ProgramIR, reduction: str = "none", properties: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        ir: ProgramIR,
+        reduction: str = "none",
+        properties: frozenset[str] | None = None,
+        solver_timeout_ms: int = symvals.SOLVER_TIMEOUT_MS,
+    ) -> None:
         self.ir = ir
         self.reduction = reduction
         self.symbolic = ir.symbolic
         self.sym_vars: dict[str, tuple[int, bool]] = {}
-        self.solver = symvals.PathSolver() if ir.symbolic else None
+        self.solver = symvals.PathSolver(solver_timeout_ms) if ir.symbolic else None
         # With a property selection, tagged asserts ("tag: message") not selected are off.
         self.selected = properties
         self.path = ir.root
@@ -362,7 +368,7 @@ class CompiledModel:
             exc.where = (fid, pc)  # type: ignore[union-attr]
             raise
         except symvals.SolverUnknown as exc:
-            raise Inconclusive(str(exc)) from exc
+            raise Inconclusive(f"solver: {exc}") from exc
         except RecursionError as exc:
             fault = ModelFault("recursion too deep")
             fault.where = (fid, pc)  # type: ignore[attr-defined]
@@ -571,7 +577,7 @@ class CompiledModel:
                 try:
                     ok = fn(view)
                 except symvals.SolverUnknown as exc:
-                    raise Inconclusive(str(exc)) from exc
+                    raise Inconclusive(f"solver: {exc}") from exc
                 except (AssertFailed, ModelFault) as exc:
                     return PropertyFailure(kind, name, f"{name} raised: {exc}", where, self._witness(view.P))
                 except Exception as exc:
@@ -585,7 +591,7 @@ class CompiledModel:
                         if self.solver.sat([p.t for p in neg]):
                             bad = neg
                     except symvals.SolverUnknown as exc:
-                        raise Inconclusive(str(exc)) from exc
+                        raise Inconclusive(f"solver: {exc}") from exc
                 elif ok is False:
                     bad = view.P
                 elif ok is not True:
@@ -717,6 +723,7 @@ def load_model(
     overrides: Mapping[str, Any] | None = None,
     reduction: str = "none",
     properties: frozenset[str] | None = None,
+    solver_timeout_ms: int = symvals.SOLVER_TIMEOUT_MS,
 ) -> CompiledModel:
     """Compile a model file; raises :class:`InputError` for anything outside the language.
 
@@ -725,6 +732,6 @@ def load_model(
     """
     ir = compile_program(path, overrides)
     try:
-        return CompiledModel(ir, reduction, properties)
+        return CompiledModel(ir, reduction, properties, solver_timeout_ms)
     except SyntaxError as exc:  # a compiler bug, never the user's fault; say so clearly
         raise InputError(path, 1, 1, f"internal error compiling the model: {exc}") from exc

@@ -330,7 +330,7 @@ class PathSolver:
         self.calls += 1
         self.seconds += time.perf_counter() - start
         if r == z3().unknown:
-            raise SolverUnknown(f"the solver answered unknown ({s.reason_unknown()})")
+            raise SolverUnknown(f"Z3 answered unknown ({s.reason_unknown()}) within {self.timeout_ms} ms")
         answer = bool(r == z3().sat)
         self.cache[key] = (answer, list(terms))
         return answer

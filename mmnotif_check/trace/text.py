@@ -32,7 +32,7 @@ def headline(target: str, result: Result) -> str:
         return f"{target}: VIOLATED ({what}): {v.message}"
     if result.verdict == "holds":
         return f"{target}: HOLDS: every property holds in the whole reachable state space"
-    return f"{target}: INCONCLUSIVE: no violation found within the {result.reason}; the search is incomplete"
+    return f"{target}: INCONCLUSIVE (stopped by the {result.reason}): no violation found in the part explored; the search is incomplete"
 
 
 def replay_command(target: str, path: tuple[int, ...], sets: list[str], reduction: str = "none") -> str:
