@@ -827,9 +827,10 @@ def test_changed_since_outside_a_git_repository_is_one_line(project: Path) -> No
 # ------------------------------------------------------------------------------ the shipped specs
 
 
+@pytest.mark.slow  # 80 specs: over a minute with two processes
 def test_every_shipped_spec_is_as_expected() -> None:
     specs = g.discover([str(REPO / "specs")])
-    assert len(specs) >= 40
+    assert len(specs) >= 40  # the shipped specs, not an empty directory
     rows = g.run_gate(specs, jobs=g.default_jobs())
     bad = [f"{r.spec}: {r.status}: {r.detail}" for r in rows if not r.passed()]
     assert not bad, "\n".join(bad)

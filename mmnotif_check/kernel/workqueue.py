@@ -19,7 +19,7 @@ class WorkQueue:
 
 def queue_work(wq, w):
     with atomic():
-        assert not wq.draining, "queue_work() on a workqueue that is being drained"
+        assert not wq.draining, "queue_while_draining: queue_work() from outside on a workqueue that is being drained"
         queued = not w.pending
         if queued:
             w.pending = True
