@@ -287,6 +287,10 @@ def _replay_report(target: str, token: str | None, sets: Sequence[str], reduce: 
         click.echo(render_text(target, result, trace, [], replayed.options.reduction,
                                replay=f"mmnotif-check replay {shlex.quote(target)}"))
         click.echo("replay confirmed: the trace is a real execution of the model and ends in this violation")
+    if replayed.moved:
+        steps = ", ".join(str(n) for n in replayed.moved[:8]) + (" ..." if len(replayed.moved) > 8 else "")
+        click.echo(f"note: the statements of step(s) {steps} are on other lines than in {target} "
+                   "(the model was edited around them); the lines above are the current ones", err=True)
     sys.exit(1)
 
 

@@ -70,6 +70,21 @@ def test_replay_of_a_trace_file_reproduces_the_same_violation_and_steps(racy_tra
     assert "in_cs: 1 -> 2" in text.stdout
 
 
+@pytest.mark.parametrize("model", [
+    "x: int = 0\n\n\ndef init():\n    global x\n    x = 1 // x\n",
+    "def w():\n    assert False, 'boom'\n\n\ndef init():\n    spawn(w)\n",
+    "def w():\n    wait_until(False)\n\n\ndef init():\n    spawn(w, name='stuck')\n",
+], ids=["init-fails", "assert", "deadlock"])
+def test_replay_of_every_kind_of_counterexample(write_model, tmp_path, model):
+    path = write_model(model)
+    out = tmp_path / "t.json"
+    assert run("verify", path, "--trace-out", out).exit_code == 1
+    result = run("replay", out, "--json")
+    assert result.exit_code == 1, result.output
+    again, before = json.loads(result.stdout), json.loads(out.read_text(encoding="utf-8"))
+    assert (again["kind"], again["message"], again["trace"]) == (before["kind"], before["message"], before["trace"])
+
+
 def test_replay_keeps_constants_reduction_and_properties(tmp_path):
     model = REPO / "models" / "xe_userptr.py"
     out = tmp_path / "xe.json"
@@ -142,11 +157,20 @@ def test_changed_model_is_rejected_naming_the_step(tmp_path):
     assert msg.startswith("step 1: the trace has t0 at racy.py:9 `wait_until(not locked)` but the model takes "
                           "t0 at racy.py:9 `wait_until(not locked and in_cs < 9)`")
     assert "the model changed or the trace was edited" in msg
+
+
+
+def test_statements_that_only_moved_still_replay(tmp_path):
+    model = tmp_path / "racy.py"
+    model.write_text(RACY.read_text(encoding="utf-8"), encoding="utf-8")
+    trace = tmp_path / "trace.json"
+    assert run("verify", model, "--trace-out", trace).exit_code == 1
     moved = model.read_text(encoding="utf-8").replace("in_cs: int = 0\n", "in_cs: int = 0\nother: int = 0\n")
-    model.write_text(moved.replace("not locked and in_cs < 9", "not locked"), encoding="utf-8")
-    _, _, _, msg = one_error(run("replay", trace))  # every statement one line further down
-    assert msg.startswith("step 1: the trace has t0 at racy.py:9 `wait_until(not locked)` but the model takes "
-                          "t0 at racy.py:10 `wait_until(not locked)`")
+    model.write_text(moved, encoding="utf-8")  # every statement one line further down
+    result = run("replay", trace)
+    assert result.exit_code == 1, result.output
+    assert "racy.py:10   wait_until(not locked)" in result.stdout  # the current lines
+    assert "note: the statements of step(s) 1, 2, 3, 4, 5, 6 are on other lines" in result.stderr
 
 
 def test_malformed_json_names_line_and_column(tmp_path):

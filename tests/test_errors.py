@@ -229,10 +229,10 @@ def test_override_of_an_unknown_constant_lists_the_known_ones(write_model):
 @pytest.mark.parametrize(
     ("name", "value", "phrase"),
     [
-        ("FLAG", 3, "constant 'FLAG' is a bool"),
-        ("N", True, "constant 'N' is a int"),
-        ("N", "three", "constant 'N' is a int"),
-        ("NAME", 1, "constant 'NAME' is a str"),
+        ("FLAG", 3, "constant 'FLAG' has type bool"),
+        ("N", True, "constant 'N' has type int"),
+        ("N", "three", "constant 'N' has type int"),
+        ("NAME", 1, "constant 'NAME' has type str"),
     ],
 )
 def test_override_must_keep_the_type(write_model, name, value, phrase):
@@ -338,7 +338,7 @@ def test_cli_set_wrong_type(write_model):
     path = write_model(CONSTS)
     msg = _one_line_error(_cli(["verify", str(path), "--set", "FLAG=3"]))
     assert msg.startswith("<command line>:1:1: error: --set FLAG: ")
-    assert "constant 'FLAG' is a bool" in msg
+    assert "constant 'FLAG' has type bool" in msg
 
 
 def test_cli_set_accepts_bare_words_and_booleans(write_model):

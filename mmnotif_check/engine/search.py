@@ -15,7 +15,13 @@ from array import array
 from collections import deque
 from collections.abc import Callable
 
-from mmnotif_check.engine.interface import Inconclusive, PropertyFailure, S, StepFailure, TransitionSystem
+from mmnotif_check.engine.interface import (
+    Inconclusive,
+    PropertyFailure,
+    S,
+    StepFailure,
+    TransitionSystem,
+)
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
 from mmnotif_check.options import CheckOptions
 

@@ -231,6 +231,9 @@ def _calls_symbolic(node: ast.AST, env: dict[str, Any]) -> bool:
     return any(_calls_symbolic(child, env) for child in ast.iter_child_nodes(node))
 
 
+LITERAL = "int-literal"  # static_type of an int constant: adapts to the other operand
+
+
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -490,7 +493,7 @@ class ProgramCompiler:
             return value
         raise OverrideError(
             self.root, name,
-            f"constant '{name}' is a {type(default).__name__} "
+            f"constant '{name}' has type {type(default).__name__} "
             f"(default {default!r}), cannot set it to {value!r}",
         )
 
@@ -642,6 +645,104 @@ class FunctionCompiler:
                 raise self.error(at, f"'{name}' is a builtin and cannot be assigned")
             self.slots[name] = len(self.slots)
 
+    # ------------------------------------------------------- fixed-width typing
+    # C semantics for u8..u64 / s8..s64 arithmetic on concrete values: an operation whose
+    # operands have a fixed-width type (a typed field or global, a cast, a local only ever
+    # assigned such values) wraps.  Everything else stays plain unbounded Python ints.
+    def _infer_local_types(self) -> None:
+        self.ltypes: dict[str, FieldType | None] = {}
+        sources: dict[str, list[ast.expr | FieldType | None]] = {}
+        for a in self.sym.node.args.args:
+            if a.annotation is not None and a.arg in self.slots:
+                t = self._annotation_type(a.annotation)
+                sources.setdefault(a.arg, []).append(t)
+        for sub in ast.walk(self.sym.node):
+            if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
+                call = isinstance(sub.value, ast.Call) and self._is_step_call(sub.value)
+                sources.setdefault(sub.targets[0].id, []).append(None if call else sub.value)
+            elif isinstance(sub, ast.AnnAssign) and isinstance(sub.target, ast.Name):
+                sources.setdefault(sub.target.id, []).append(self._annotation_type(sub.annotation))
+            elif isinstance(sub, ast.For | ast.Assign | ast.AugAssign):
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                for tgt in targets:
+                    for n in ast.walk(tgt):
+                        if isinstance(n, ast.Name) and not isinstance(sub, ast.AugAssign):
+                            sources.setdefault(n.id, []).append(None)
+        for a in self.sym.node.args.args:
+            if a.annotation is None:  # an untyped parameter can hold anything
+                sources.setdefault(a.arg, []).append(None)
+        for _ in range(3):
+            for name, srcs in sources.items():
+                kinds = {x if isinstance(x, FieldType) or x is None else self.static_type(x) for x in srcs}
+                kinds.discard(LITERAL)
+                if len(kinds) == 1:
+                    (only,) = kinds
+                    self.ltypes[name] = only if isinstance(only, FieldType) else None
+                else:
+                    self.ltypes[name] = None
+
+    def _is_step_call(self, call: ast.Call) -> bool:
+        if isinstance(call.func, ast.Name):
+            if call.func.id == "call":
+                return True
+            sym = self.mod.names.get(call.func.id)
+            return isinstance(sym, FuncSym) and sym.takes_steps
+        return False
+
+    def _annotation_type(self, node: ast.expr) -> FieldType | None:
+        if isinstance(node, ast.Name) and node.id in UINT_WIDTHS:
+            return FieldType("uint", UINT_WIDTHS[node.id])
+        if isinstance(node, ast.Name) and node.id in SINT_WIDTHS:
+            return FieldType("sint", SINT_WIDTHS[node.id])
+        return None
+
+    def static_type(self, node: ast.expr) -> Any:
+        """A fixed-width FieldType, LITERAL for an int constant, or None (unknown/other)."""
+        if isinstance(node, ast.Constant):
+            return LITERAL if type(node.value) is int else None
+        if isinstance(node, ast.Name):
+            if any(node.id in sc for sc in self.comp_scopes):
+                return None
+            if node.id in self.slots:
+                return getattr(self, "ltypes", {}).get(node.id)
+            sym = self.mod.names.get(node.id)
+            if isinstance(sym, GlobalSym) and sym.type.kind in ("uint", "sint"):
+                return sym.type
+            if isinstance(sym, ConstSym) and type(sym.value) is int:
+                return LITERAL
+            return None
+        if isinstance(node, ast.Attribute):
+            kinds = {
+                f.type for c in self.prog.classes for f in c.fields if f.name == node.attr
+            }
+            if len(kinds) == 1:
+                (only,) = kinds
+                return only if only.kind in ("uint", "sint") else None
+            return None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in UINT_WIDTHS or node.func.id in SINT_WIDTHS:
+                return self._annotation_type(node.func)
+            if node.func.id == "symbolic" and len(node.args) == 2:
+                return self._annotation_type(node.args[1])
+            return None
+        if isinstance(node, ast.BinOp) and type(node.op) in BINOPS:
+            lt, rt = self.static_type(node.left), self.static_type(node.right)
+            if isinstance(node.op, ast.LShift | ast.RShift):
+                return lt
+            if isinstance(lt, FieldType) and isinstance(rt, FieldType):
+                return lt if (lt.width or 0) >= (rt.width or 0) else rt
+            if isinstance(lt, FieldType):
+                return lt
+            if isinstance(rt, FieldType):
+                return rt
+            return LITERAL if lt is LITERAL and rt is LITERAL else None
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.Invert | ast.UAdd):
+            return self.static_type(node.operand)
+        if isinstance(node, ast.IfExp):
+            a, b = self.static_type(node.body), self.static_type(node.orelse)
+            return a if a == b else None
+        return None
+
     def new_slot(self, hint: str) -> int:
         k = len(self.slots)
         self.slots[f"<{hint}{k}>"] = k
@@ -654,6 +755,7 @@ class FunctionCompiler:
     # --------------------------------------------------------------- top level
     def compile(self) -> CompiledFunc:
         self._collect_locals()
+        self._infer_local_types()
         if self.steps:
             self._compile_procedure()
         else:
@@ -778,9 +880,9 @@ class FunctionCompiler:
                 raise self.error(st, "'/=' is not part of the model language (integers only; use '//=')")
             if isinstance(st.value, ast.Call) and self._callee(st.value) is not None:
                 raise self.error(st.value, "a procedure call may not be an operand; store its result in a local first")
-            cur = self.expr(st.target)
-            val = self.expr(st.value)
-            lines = [f"_v = ({cur}) {op} ({val})", *self.assign(st.target, "_v")]
+            combined = ast.BinOp(left=st.target, op=st.op, right=st.value)
+            ast.copy_location(combined, st)
+            lines = [f"_v = {self._x_BinOp(combined)}", *self.assign(st.target, "_v")]
             self.emit(entry, _Instr(self.info(st, "stmt"), [*lines, "return @n@"], {"n": nxt}))
             return
         if isinstance(st, ast.If):
@@ -1116,10 +1218,22 @@ class FunctionCompiler:
             if isinstance(node.op, ast.Div):
                 raise self.error(node, "'/' is not part of the model language (integers only; use '//')")
             raise self.error(node, "'@' is not part of the model language")
-        return f"({self.expr(node.left)} {op} {self.expr(node.right)})"
+        t = self.static_type(node)
+        left, right = self.expr(node.left), self.expr(node.right)
+        if isinstance(t, FieldType):
+            if t.kind == "sint" and isinstance(node.op, ast.FloorDiv | ast.Mod):
+                helper = "_sdiv" if isinstance(node.op, ast.FloorDiv) else "_smod"
+                return f"_wraps({helper}({left}, {right}), {t.width})"
+            wrap = "_wrapu" if t.kind == "uint" else "_wraps"
+            return f"{wrap}(({left} {op} {right}), {t.width})"
+        return f"({left} {op} {right})"
 
     def _x_UnaryOp(self, node: ast.UnaryOp) -> str:
-        return f"({UNARYOPS[type(node.op)]}{self.expr(node.operand)})"
+        code = f"({UNARYOPS[type(node.op)]}{self.expr(node.operand)})"
+        t = self.static_type(node) if not isinstance(node.op, ast.Not) else None
+        if isinstance(t, FieldType):
+            return f"{'_wrapu' if t.kind == 'uint' else '_wraps'}({code}, {t.width})"
+        return code
 
     def _x_BoolOp(self, node: ast.BoolOp) -> str:
         op = " and " if isinstance(node.op, ast.And) else " or "

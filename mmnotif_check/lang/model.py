@@ -32,7 +32,6 @@ from mmnotif_check.lang.compiler import (
     compile_program,
 )
 from mmnotif_check.lang.effects import EffectAnalysis
-from mmnotif_check.symbolic import values as symvals
 from mmnotif_check.lang.runtime import (
     BLOCK,
     CALL,
@@ -42,6 +41,7 @@ from mmnotif_check.lang.runtime import (
     Ref,
     StepContext,
 )
+from mmnotif_check.symbolic import values as symvals
 
 State = tuple[Any, ...]
 ATOMIC_INSTRUCTION_LIMIT = 1_000_000
@@ -264,7 +264,33 @@ class CompiledModel:
             sym_vars[name] = (width, signed)
             return symvals.make_symbolic(name, width, signed)
 
+        def wrapu(v: Any, width: int) -> Any:
+            return v & ((1 << width) - 1) if type(v) is int else v
+
+        def wraps(v: Any, width: int) -> Any:
+            if type(v) is not int:
+                return v
+            v &= (1 << width) - 1
+            return v - (1 << width) if v >= 1 << (width - 1) else v
+
+        def sdiv(a: Any, b: Any) -> Any:  # C division truncates toward zero
+            if type(a) is int and type(b) is int:
+                if b == 0:
+                    raise ZeroDivisionError
+                q = abs(a) // abs(b)
+                return q if (a >= 0) == (b >= 0) else -q
+            return a // b
+
+        def smod(a: Any, b: Any) -> Any:  # C remainder has the sign of the dividend
+            if type(a) is int and type(b) is int:
+                return a - sdiv(a, b) * b
+            return a % b
+
         ns: dict[str, Any] = {
+            "_wrapu": wrapu,
+            "_wraps": wraps,
+            "_sdiv": sdiv,
+            "_smod": smod,
             "_symbolic": make_symbolic,
             "_eq": symvals.eq,
             "_ne": symvals.ne,

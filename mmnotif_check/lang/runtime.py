@@ -81,11 +81,10 @@ class StepContext(Brancher):
     """
 
     __slots__ = (
-        "P",
-        "solver",
         "G",
         "H",
         "I",
+        "P",
         "T",
         "arities",
         "atomic",
@@ -95,6 +94,7 @@ class StepContext(Brancher):
         "model",
         "prefix",
         "retval",
+        "solver",
         "tid",
     )
 

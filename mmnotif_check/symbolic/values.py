@@ -211,7 +211,7 @@ class Sym:
 
     def __bool__(self) -> bool:
         if z3().is_bv_value(self.t):
-            return self.t.as_long() != 0
+            return bool(self.t.as_long() != 0)
         return _active().branch(SymBool(self.t != z3().BitVecVal(0, self.w)))
 
     def __index__(self) -> int:

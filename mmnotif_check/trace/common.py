@@ -58,6 +58,12 @@ def violation_location(report: dict[str, Any]) -> str:
     return ""
 
 
+def witness_text(report: dict[str, Any]) -> str:
+    """``a = 0, d = 4294967294`` for a symbolic model's witness; empty otherwise."""
+    w = report.get("witness") or {}
+    return ", ".join(f"{k} = {v}" for k, v in w.items()) if isinstance(w, dict) else ""
+
+
 def states_of(report: dict[str, Any]) -> list[dict[str, Any]]:
     states = report.get("states")
     return states if isinstance(states, list) else []

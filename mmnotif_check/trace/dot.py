@@ -15,7 +15,13 @@ from typing import Any
 
 import networkx as nx
 
-from mmnotif_check.trace.common import basename, change_text, violation_location, violation_title
+from mmnotif_check.trace.common import (
+    basename,
+    change_text,
+    violation_location,
+    violation_title,
+    witness_text,
+)
 
 WRAP = 60
 
@@ -71,6 +77,8 @@ def trace_graph(report: dict[str, Any]) -> Any:
         node = f"s{k}"
         if step.get("failed"):
             label = f"step {k} fails\n" + _wrap(str(report.get("message", "")))
+            if witness_text(report):
+                label += "\n" + _wrap("witness: " + witness_text(report))
             g.add_node(node, label=label, fillcolor="#ffcdd2", color="#c62828")
         else:
             changes = [change_text(ch) for ch in step["changes"]] or ["(no field changes)"]
@@ -82,6 +90,8 @@ def trace_graph(report: dict[str, Any]) -> Any:
     where = violation_location(report)
     if where:
         verdict.append(where)
+    if witness_text(report):
+        verdict.append(_wrap("witness: " + witness_text(report)))
     last = g.nodes[prev]
     if not (trace and trace[-1].get("failed")):
         last["label"] = last["label"] + "\n\n" + "\n".join(verdict)

@@ -15,7 +15,6 @@ from mmnotif_check.trace.text import render_report_text
 
 TRACE_FORMATS = ("itf", "mermaid", "dot", "html")  # these draw a counterexample; they need one
 FORMATS = ("text", "json", *TRACE_FORMATS)
-SUFFIXES = {"text": ".txt", "json": ".json", "itf": ".itf.json", "mermaid": ".mmd", "dot": ".dot", "html": ".html"}
 
 
 def render_json(report: dict[str, Any]) -> str:

@@ -13,7 +13,8 @@ counterexample (the initial state, then the state after each step). Variables:
 Values: integers are ``{"#bigint": "123"}`` (always, not only outside the JS safe range),
 booleans and strings are JSON booleans and strings, model tuples and lists (immutable
 sequences in the model language) are JSON arrays (ITF sequences), object references are
-their names (``"DmaFence#0"``). ITF has no null: ``None``, and an object or thread that does
+their names (``"DmaFence#0"``), symbolic values their term as a string (``"<2*S>"``; the
+witness values are in the description). ITF has no null: ``None``, and an object or thread that does
 not exist yet in a state, is the Quint variant ``{"tag": "None", "value": {"#tup": []}}``.
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mmnotif_check.trace.common import states_of, violation_location, violation_title
+from mmnotif_check.trace.common import states_of, violation_location, violation_title, witness_text
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 NONE: dict[str, Any] = {"tag": "None", "value": {"#tup": []}}
@@ -103,6 +104,8 @@ def itf_trace(report: dict[str, Any]) -> dict[str, Any]:
             f"; the last step ({last['step']}, {last['thread']} {last['file']}:{last['line']}: "
             f"{last['statement']}) fails, so it has no state after it"
         )
+    if witness_text(report):
+        description += f"; witness (values of the symbolic variables): {witness_text(report)}"
     description += f"; replay token {report.get('path')}"
     return {
         "#meta": {

@@ -20,6 +20,7 @@ from mmnotif_check.trace.common import (
     thread_names,
     violation_location,
     violation_title,
+    witness_text,
 )
 
 MAX_STATEMENT = 200
@@ -115,6 +116,8 @@ def render_mermaid(report: dict[str, Any]) -> str:
         verdict.extend(_wrapped(str(report["message"]), VERDICT_WRAP))
     if where:
         verdict.extend(_wrapped(where, VERDICT_WRAP))
+    if witness_text(report):
+        verdict.extend(_wrapped("witness: " + witness_text(report), VERDICT_WRAP))
     for b in report.get("blocked", []) or []:
         verdict.extend(_wrapped(f"{b['thread']} blocked at {basename(b['file'])}:{b['line']}: {b['statement']}", VERDICT_WRAP))
     lines.append(f"    rect {FAIL_BOX}")

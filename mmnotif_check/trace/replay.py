@@ -1,10 +1,12 @@
 """``mmnotif-check replay TRACE.json``: re-execute a stored counterexample against its model.
 
 The report names the model, every constant, the reduction and the property selection; the
-path is followed step by step, each step compared with the stored one (thread, file, line,
+path is followed step by step, each step compared with the stored one (thread, file,
 statement, changed fields), and the last state must end in the stored violation (kind,
 property, message). Anything else is an :class:`InputError` at the report's line and
-column that names the step and why: the model changed, or the trace was edited.
+column that names the step and why: the model changed, or the trace was edited. A
+statement that only moved to another line (an edit elsewhere in the file) is the same
+step; such steps are listed in :attr:`Replayed.moved`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Replayed:
     options: CheckOptions
     result: Result
     trace: Trace
+    moved: list[int]  # steps whose statement is now on another line (the model was edited around it)
 
 
 def _as_model_value(v: Any) -> Any:
@@ -94,6 +97,7 @@ def replay_report(lr: LoadedReport) -> Replayed:
     except NondeterminismError as exc:
         raise lr.error(("path",), f"replay failed at {exc} (the model changed or the trace was edited)") from None
     stored = r["trace"]
+    moved: list[int] = []
     for i, (label, outcome) in enumerate(steps):
         if i >= len(stored):
             raise lr.error(("trace",), f"the path has {len(steps)} steps but the trace lists {len(stored)}")
@@ -104,8 +108,9 @@ def replay_report(lr: LoadedReport) -> Replayed:
             got = ("init", loc[0], loc[1], outcome.text)
         else:
             got = (label.thread, label.info.path, label.info.line, label.info.text)
-        same = (got[0], basename(got[1]), got[2], got[3]) == (
-            want["thread"], basename(want["file"]), want["line"], want["statement"])
+        same = (got[0], basename(got[1]), got[3]) == (want["thread"], basename(want["file"]), want["statement"])
+        if same and got[2] != want["line"]:
+            moved.append(i + 1)  # the same statement, moved by an edit elsewhere in the file
         if not same:
             raise lr.error(
                 ("trace", i),
@@ -143,7 +148,7 @@ def replay_report(lr: LoadedReport) -> Replayed:
         raise lr.error(("path",), str(exc)) from None
     options = CheckOptions(properties=only, reduction=reduction)
     result = Result(VIOLATED, Stats(0, 0, len(path) - 1, 0.0, peak_memory_kib()), violation, path)
-    return Replayed(model, options, result, trace)
+    return Replayed(model, options, result, trace, moved)
 
 
 def _changes(changes: list[list[Any]]) -> str:
