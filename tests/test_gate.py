@@ -288,7 +288,7 @@ BAD_SPECS: list[tuple[str, str, str]] = [
     ('[spec]\nmodel = "../models/peterson.py"\n[constants]\nROUNDS = 1\nROUNDZ = 2\n[expect]\nverdict = "holds"\n',
      "5:1", "[constants].ROUNDZ: unknown constant 'ROUNDZ'; did you mean 'ROUNDS'?"),
     ('[spec]\nmodel = "../models/peterson.py"\n[constants]\nROUNDS = "three"\n[expect]\nverdict = "holds"\n',
-     "4:1", "[constants].ROUNDS: constant 'ROUNDS' is a"),
+     "4:1", "[constants].ROUNDS: constant 'ROUNDS' has type"),
     ('[spec]\nmodel = "../models/peterson.py"\n[constants]\nROUNDS = 1.5\n[expect]\nverdict = "holds"\n',
      "4:1", "[constants].ROUNDS: 1.5 is not a model value"),
     ('[spec]\nmodel = "../models/peterson.py"\nproperties = ["mutual_exclusion", "no_starvation"]\n[expect]\nverdict = "holds"\n',

@@ -557,3 +557,19 @@ def test_verify_quiet_prints_no_progress():
     result = run("verify", REPO / RACY, "--quiet")
     assert result.exit_code == 1
     assert "\r" not in result.output
+
+
+# ------------------------------------------------------------------------- docs/examples
+
+
+def test_docs_examples_are_there_in_every_format():
+    examples = REPO / "docs" / "examples"
+    loaded = parse_report("trace.json", (examples / "trace.json").read_text(encoding="utf-8"))
+    assert loaded.report["kind"] == "invariant" and loaded.report["states"]
+    check_itf(json.loads((examples / "trace.itf.json").read_text(encoding="utf-8")))
+    assert (examples / "trace.mmd").read_text(encoding="utf-8").count("sequenceDiagram") == 1
+    assert (examples / "trace.dot").read_text(encoding="utf-8").startswith("digraph")
+    assert page_data((examples / "trace.html").read_text(encoding="utf-8"))["steps"]
+    assert "VIOLATED" in (examples / "trace.txt").read_text(encoding="utf-8")
+    for png in ("trace-html.png", "trace-mermaid.png"):
+        assert (examples / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

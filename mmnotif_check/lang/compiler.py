@@ -232,6 +232,7 @@ def _calls_symbolic(node: ast.AST, env: dict[str, Any]) -> bool:
 
 
 LITERAL = "int-literal"  # static_type of an int constant: adapts to the other operand
+UNKNOWN = "not-yet-known"  # a local's type during inference
 
 
 def _is_none(node: ast.expr) -> bool:
@@ -650,7 +651,7 @@ class FunctionCompiler:
     # operands have a fixed-width type (a typed field or global, a cast, a local only ever
     # assigned such values) wraps.  Everything else stays plain unbounded Python ints.
     def _infer_local_types(self) -> None:
-        self.ltypes: dict[str, FieldType | None] = {}
+        self.ltypes: dict[str, Any] = {}  # FieldType, None, or UNKNOWN while inferring
         sources: dict[str, list[ast.expr | FieldType | None]] = {}
         for a in self.sym.node.args.args:
             if a.annotation is not None and a.arg in self.slots:
@@ -671,15 +672,25 @@ class FunctionCompiler:
         for a in self.sym.node.args.args:
             if a.annotation is None:  # an untyped parameter can hold anything
                 sources.setdefault(a.arg, []).append(None)
-        for _ in range(3):
+        # optimistic fixpoint: a local starts "not yet known" and takes the one fixed-width
+        # type all its assignments agree on (so `x = x + 1` keeps x's type)
+        for name in sources:
+            self.ltypes[name] = UNKNOWN
+        for _ in range(4):
             for name, srcs in sources.items():
                 kinds = {x if isinstance(x, FieldType) or x is None else self.static_type(x) for x in srcs}
                 kinds.discard(LITERAL)
-                if len(kinds) == 1:
+                kinds.discard(UNKNOWN)
+                if not kinds:
+                    self.ltypes[name] = UNKNOWN
+                elif len(kinds) == 1:
                     (only,) = kinds
                     self.ltypes[name] = only if isinstance(only, FieldType) else None
                 else:
                     self.ltypes[name] = None
+        for name, t in self.ltypes.items():
+            if t is UNKNOWN:
+                self.ltypes[name] = None
 
     def _is_step_call(self, call: ast.Call) -> bool:
         if isinstance(call.func, ast.Name):
@@ -735,6 +746,8 @@ class FunctionCompiler:
                 return lt
             if isinstance(rt, FieldType):
                 return rt
+            if UNKNOWN in (lt, rt) and {lt, rt} <= {LITERAL, UNKNOWN}:
+                return UNKNOWN
             return LITERAL if lt is LITERAL and rt is LITERAL else None
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.Invert | ast.UAdd):
             return self.static_type(node.operand)

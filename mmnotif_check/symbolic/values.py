@@ -4,8 +4,9 @@ This is the only module that imports Z3, and it does so lazily: a model that nev
 ``symbolic()`` never loads it.
 
 * :class:`Sym` is a bit-vector term with a width and a signedness; arithmetic wraps as in
-  C.  Terms that simplify to a constant become plain Python ints again, so concrete values
-  stay on the fast path.
+  C, and mixed operands follow C's usual arithmetic conversions (the wider type wins; at
+  equal width unsigned wins).  A term that simplifies to a constant stays a Sym so that it
+  keeps its width (it converts to an int where one is needed: an index, a count).
 * :class:`SymBool` is a symbolic truth value.  Using one where Python needs a ``bool``
   (``if``, ``while``, ``wait_until``, ``assert``, ``and``/``or``/``not``, ``any``/``all``)
   asks the active :class:`Brancher` to fork: each side is kept only if the path condition
@@ -111,12 +112,21 @@ class Sym:
             return z3().BitVecVal(int(other) % (1 << self.w), self.w)
         raise TypeError(f"unsupported operand for a symbolic u{self.w}: {type(other).__name__}")
 
+    def _common(self, other: Any) -> tuple[Sym, Any]:
+        """C's usual arithmetic conversions between two Syms: (self converted, other's term)."""
+        w = max(self.w, other.w)
+        if self.w == other.w:
+            signed = self.s and other.s
+        else:
+            signed = self.s if self.w > other.w else other.s
+        a = cast(self, w, signed)
+        b = cast(other, w, signed)
+        return a, b.t
+
     def _bin(self, other: Any, op: Callable[[Any, Any], Any], rev: bool = False) -> Any:
-        if type(other) is Sym and other.w > self.w:
-            wide = cast(self, other.w, self.s)
-            if type(wide) is Sym:
-                return wide._bin(other, op, rev)
-            return other._bin(wide, op, not rev)
+        if type(other) is Sym and (other.w != self.w or other.s != self.s):
+            a, b = self._common(other)
+            return _wrap(op(b, a.t) if rev else op(a.t, b), a.w, a.s)
         o = self._other(other)
         return _wrap(op(o, self.t) if rev else op(self.t, o), self.w, self.s)
 
@@ -137,15 +147,19 @@ class Sym:
     __rmul__ = __mul__
 
     def __floordiv__(self, o: Any) -> Any:
+        self._nonzero_divisor(o)
         return self._bin(o, (lambda a, b: a / b) if self.s else (lambda a, b: z3().UDiv(a, b)))
 
     def __rfloordiv__(self, o: Any) -> Any:
+        self._nonzero_divisor(self)
         return self._bin(o, (lambda a, b: a / b) if self.s else (lambda a, b: z3().UDiv(a, b)), rev=True)
 
     def __mod__(self, o: Any) -> Any:
+        self._nonzero_divisor(o)
         return self._bin(o, (lambda a, b: z3().SRem(a, b)) if self.s else (lambda a, b: z3().URem(a, b)))
 
     def __rmod__(self, o: Any) -> Any:
+        self._nonzero_divisor(self)
         return self._bin(o, (lambda a, b: z3().SRem(a, b)) if self.s else (lambda a, b: z3().URem(a, b)), rev=True)
 
     def __and__(self, o: Any) -> Any:
@@ -185,10 +199,14 @@ class Sym:
         return _wrap(~self.t, self.w, self.s)
 
     def _cmp(self, o: Any, signed_op: Callable[[Any, Any], Any], unsigned_op: Callable[[Any, Any], Any]) -> Any:
-        if type(o) is Sym and o.w > self.w:
-            wide = cast(self, o.w, self.s)
-            if type(wide) is Sym:
-                return wide._cmp(o, signed_op, unsigned_op)
+        if type(o) is Sym and (o.w != self.w or o.s != self.s):
+            a, b = self._common(o)
+            return _wrap_bool(signed_op(a.t, b) if a.s else unsigned_op(a.t, b))
+        if (type(o) is int or type(o) is bool) and not self._fits(int(o)):
+            # an int constant outside the type: compare as mathematical integers
+            wide = max(self.w, int(o).bit_length()) + 2
+            a = cast(self, wide, True)
+            return a._cmp(int(o), signed_op, unsigned_op)
         other = self._other(o)
         return _wrap_bool(signed_op(self.t, other) if self.s else unsigned_op(self.t, other))
 
@@ -204,10 +222,43 @@ class Sym:
     def __ge__(self, o: Any) -> Any:
         return self._cmp(o, lambda a, b: a >= b, lambda a, b: z3().UGE(a, b))
 
+    def _fits(self, v: int) -> bool:
+        if self.s:
+            return -(1 << (self.w - 1)) <= v < 1 << (self.w - 1)
+        return 0 <= v < 1 << self.w
+
     def sym_eq(self, o: Any) -> Any:
-        if type(o) is Sym and o.w > self.w:
-            return o.sym_eq(self)
+        if type(o) is Sym and (o.w != self.w or o.s != self.s):
+            a, b = self._common(o)
+            return _wrap_bool(a.t == b)
+        if (type(o) is int or type(o) is bool) and not self._fits(int(o)):
+            return False
         return _wrap_bool(self.t == self._other(o))
+
+    def _nonzero_divisor(self, o: Any) -> None:
+        """Division by zero is a run-time error, also when the divisor only may be zero."""
+        d = self._other(o) if type(o) is not Sym else o.t
+        zero = z3().simplify(d == z3().BitVecVal(0, d.size()))
+        if z3().is_true(zero):
+            raise ZeroDivisionError("division by zero")
+        if z3().is_false(zero) or _ACTIVE[0] is None:  # outside a step: build the term only
+            return
+        if _active().branch(SymBool(zero)):
+            raise ZeroDivisionError("division by zero")
+
+    def __pow__(self, o: Any) -> Any:
+        n = int(o)
+        if n < 0:
+            raise TypeError("negative exponent")
+        result: Any = _wrap(z3().BitVecVal(1, self.w), self.w, self.s)
+        for _ in range(n):
+            result = result * self
+        return result
+
+    def __abs__(self) -> Any:
+        if not self.s:
+            return self
+        return _wrap(z3().If(self.t < 0, -self.t, self.t), self.w, self.s)
 
     def __bool__(self) -> bool:
         if z3().is_bv_value(self.t):
@@ -336,14 +387,27 @@ class PathSolver:
         return answer
 
     def witness(self, terms: list[Any], variables: dict[str, tuple[int, bool]]) -> dict[str, int]:
-        """Concrete values for every symbolic variable satisfying ``terms``."""
-        s = z3().SolverFor("QF_BV")
-        s.set("timeout", self.timeout_ms)
-        s.set("random_seed", 0)
-        s.add(*terms)
-        if s.check() != z3().sat:
-            return {}
-        m = s.model()
+        """Concrete values for every symbolic variable satisfying ``terms``.
+
+        Canonical, so the same violation always shows the same witness: the variables in
+        name order take, lexicographically, the smallest (unsigned) values that work.
+        """
+        opt = z3().Optimize()
+        opt.set("timeout", min(self.timeout_ms, 2_000))  # canonical if quick, else any model
+        opt.add(*terms)
+        handles = []
+        for name, (width, _) in sorted(variables.items()):
+            handles.append(opt.minimize(z3().BitVec(name, width)))
+        if opt.check() == z3().sat:
+            m = opt.model()
+        else:  # minimisation timed out: any model is still a true witness
+            s = z3().SolverFor("QF_BV")
+            s.set("timeout", self.timeout_ms)
+            s.set("random_seed", 0)
+            s.add(*terms)
+            if s.check() != z3().sat:
+                return {}
+            m = s.model()
         out: dict[str, int] = {}
         for name, (width, signed) in sorted(variables.items()):
             v = m.eval(z3().BitVec(name, width), model_completion=True).as_long()

@@ -93,6 +93,9 @@ def replay_report(lr: LoadedReport) -> Replayed:
         if unknown:
             raise lr.error(("options", "properties"), f"the model has no property '{unknown[0]}' any more")
     try:
+        # First, on the fresh model: a symbolic model's witness comes from the solver, whose
+        # answers may depend on the queries before (verify and replay --path ask this first too).
+        violation = violation_at_end(model, path, only)
         states, steps = follow(model, path)
     except NondeterminismError as exc:
         raise lr.error(("path",), f"replay failed at {exc} (the model changed or the trace was edited)") from None
@@ -128,10 +131,6 @@ def replay_report(lr: LoadedReport) -> Replayed:
                 )
     if len(stored) != len(steps):
         raise lr.error(("trace",), f"the path has {len(steps)} steps but the trace lists {len(stored)}")
-    try:
-        violation = violation_at_end(model, path, only)
-    except NondeterminismError as exc:  # pragma: no cover - follow() above already walked it
-        raise lr.error(("path",), f"replay failed at {exc}") from None
     if violation is None:
         raise lr.error(("path",), f"the path is a real execution but ends in no violation (the report says {_what(r)})")
     got_v = (violation.kind, violation.property, violation.message)
