@@ -21,9 +21,11 @@ from mmnotif_check.engine.result import VIOLATED, Result, Stats, parse_path
 from mmnotif_check.engine.search import peak_memory_kib
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
+from mmnotif_check.lang.loader import display_path
 from mmnotif_check.lang.model import load_model
 from mmnotif_check.options import CheckOptions
 from mmnotif_check.runner import check_model
+from mmnotif_check.spec import _Locator, load_spec
 from mmnotif_check.trace.build import build_trace, follow, violation_at_end
 from mmnotif_check.trace.formats import FORMATS, TRACE_FORMATS, render_report
 from mmnotif_check.trace.progress import ProgressLine
@@ -62,6 +64,13 @@ def parse_set(items: Sequence[str]) -> dict[str, Any]:
             raise option_error(f"--set {name} given twice")
         out[name] = value
     return out
+
+
+def _literal(v: Any) -> str:
+    """A constant as --set writes it (a plain word for simple strings)."""
+    if isinstance(v, str) and v and v.replace("-", "").replace("_", "").isalnum():
+        return v
+    return repr(v)
 
 
 def _literal_ok(v: Any) -> bool:
@@ -117,9 +126,10 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--max-memory", type=int, default=None, metavar="MIB", help="Stop when peak memory exceeds MIB.")
 @click.option("--property", "props", multiple=True, help="Check only this invariant/final (repeatable).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
-@click.option("--reduce", type=click.Choice(["none", "local"]), default="none",
+@click.option("--reduce", type=click.Choice(["none", "local"]), default=None,
               help="local: run statements that touch only the thread's own stack in the step before them.")
-@click.option("--solver-timeout", type=int, default=10_000, metavar="MS", help="Z3 time limit per query (unknown: exit 3).")
+@click.option("--solver-timeout", type=int, default=None, metavar="MS",
+              help="Z3 time limit per query, default 10000 (unknown: exit 3).")
 @click.option("--trace-out", type=click.Path(dir_okay=False), default=None, help="Write the JSON report here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of text.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
@@ -127,15 +137,47 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--quiet", "-q", is_flag=True, help="No live progress line on stderr.")
 def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None,
            timeout: float | None, max_memory: int | None, props: Sequence[str], no_deadlock: bool,
-           reduce: str, solver_timeout: int, trace_out: str | None, as_json: bool, fmt: str, quiet: bool) -> None:
-    """Verify MODEL.py: exit 0 holds, 1 violated, 2 bad input, 3 incomplete."""
+           reduce: str | None, solver_timeout: int | None, trace_out: str | None, as_json: bool, fmt: str,
+           quiet: bool) -> None:
+    """Verify MODEL.py or SPEC.toml: exit 0 holds, 1 violated, 2 bad input, 3 incomplete.
+
+    With a spec, its model, constants, properties and budgets are the defaults and the
+    command line overrides them (the spec's expectation is the gate's business).
+    """
     try:
-        if solver_timeout <= 0:
+        if solver_timeout is not None and solver_timeout <= 0:
             raise option_error("--solver-timeout must be positive")
-        options = _options(bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock, reduce)
-        options = options.with_(solver_timeout_ms=solver_timeout)
-        overrides = parse_set(sets)
-        model = load_model(target, overrides, options.reduction, options.properties, options.solver_timeout_ms)
+        cli_sets = parse_set(sets)
+        cli_options = _options(bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock, reduce or "none")
+        model_path, overrides, options, spec_path = target, dict(cli_sets), cli_options, None
+        if target.endswith(".toml"):
+            spec = load_spec(target)
+            spec_path = spec.path
+            model_path = display_path(spec.model)
+            overrides = {**spec.constants, **cli_sets}
+            base = spec.options
+            options = CheckOptions(
+                strategy="dfs" if dfs else "bfs" if bfs else base.strategy,
+                max_states=max_states if max_states is not None else base.max_states,
+                max_depth=max_depth if max_depth is not None else base.max_depth,
+                timeout=timeout if timeout is not None else base.timeout,
+                max_memory_mb=max_memory if max_memory is not None else base.max_memory_mb,
+                properties=frozenset(props) if props else base.properties,
+                check_deadlock=False if no_deadlock else base.check_deadlock,
+                reduction=reduce or base.reduction,
+                solver_timeout_ms=solver_timeout or base.solver_timeout_ms,
+            )
+        elif solver_timeout is not None:
+            options = options.with_(solver_timeout_ms=solver_timeout)
+        sets = [f"{k}={_literal(v)}" for k, v in overrides.items()] if spec_path is not None else list(sets)
+        try:
+            model = load_model(model_path, overrides, options.reduction, options.properties, options.solver_timeout_ms)
+        except OverrideError as err:
+            if spec_path is not None and err.name not in cli_sets:
+                line, col = _Locator(spec_path.read_text(encoding="utf-8")).find("constants", err.name)
+                raise InputError(target, line, col, f"[constants].{err.name}: {err.message}") from None
+            raise
+        target = model_path
         if options.properties is not None:
             unknown = sorted(options.properties - set(model.property_names))
             if unknown:
