@@ -362,13 +362,8 @@ def convert(report_file: str, fmt: str, out: str | None) -> None:
     except InputError as err:
         fail_input(err)
         return
-    if out is None:
-        click.echo(text, nl=False)
+    if not _emit(text, out):
         return
-    try:
-        atomic_write_text(out, text)
-    except OSError as exc:
-        fail_input(option_error(f"-o {out}: cannot write it: {exc.strerror or exc}"))
 
 
 def _follow_to(model: Any, token: str) -> tuple[tuple[int, ...], Any]:
@@ -458,14 +453,21 @@ def graph(target: str, sets: Sequence[str], reduce: str, max_states: int, out: s
         fail_input(err)
         return
     text = to_dot(g, "states")
+    if not _emit(text, out):
+        return
+    click.echo(f"{out}: {sum(1 for n in g.nodes if not str(n).count('.'))} states, {g.number_of_edges()} edges", err=True)
+
+
+def _emit(text: str, out: str | None) -> bool:
+    """Print ``text``, or write it atomically to ``out``; True if it went to a file."""
     if out is None:
         click.echo(text, nl=False)
-        return
+        return False
     try:
         atomic_write_text(out, text)
     except OSError as exc:
         fail_input(option_error(f"-o {out}: cannot write it: {exc.strerror or exc}"))
-    click.echo(f"{out}: {sum(1 for n in g.nodes if not str(n).count('.'))} states, {g.number_of_edges()} edges", err=True)
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -277,22 +277,15 @@ def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[
             raise ModelFault(f"expected an s{width}, got {type_name(v)} {v!r}")
 
         return check_sint
-    if kind == "str":
+    if kind in ("str", "tuple"):
+        exact = str if kind == "str" else tuple
 
-        def check_str(v: Any) -> Any:
-            if type(v) is str:
+        def check_exact(v: Any) -> Any:
+            if type(v) is exact:
                 return v
-            raise ModelFault(f"expected a str, got {type_name(v)} {v!r}")
+            raise ModelFault(f"expected a {kind}, got {type_name(v)} {v!r}")
 
-        return check_str
-    if kind == "tuple":
-
-        def check_tuple(v: Any) -> Any:
-            if type(v) is tuple:
-                return v
-            raise ModelFault(f"expected a tuple, got {type_name(v)} {v!r}")
-
-        return check_tuple
+        return check_exact
     if kind == "proc":
 
         def check_proc(v: Any) -> Any:
