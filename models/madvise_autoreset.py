@@ -14,9 +14,8 @@ from mmnotif_check.kernel.mmu_notifier import (
     MmSubscriptions,
     MmuIntervalNotifier,
     MmuRange,
-    mn_itree_inv_end,
-    mn_itree_invalidate,
     mmu_interval_notifier_insert,
+    mmu_notifier_invalidate_range,
 )
 from mmnotif_check.kernel.workqueue import Work, WorkQueue, drain_workqueue, queue_work, worker_thread
 
@@ -64,12 +63,6 @@ def on_unmap(n, rng, cur_seq):
     return True
 
 
-def munmap(subs, rng):
-    err = mn_itree_invalidate(subs, rng)
-    if err == 0:
-        mn_itree_inv_end(subs)
-
-
 def vm_fini(vm):
     vm.closing = True
     if FINI_HOLDS_VM_LOCK:
@@ -88,5 +81,5 @@ def init():
     mmu_interval_notifier_insert(n, subs, 0, 16)
     vm = new(Vm, lock=new(RwSem), wq=wq, notifier=n)
     vm.work = new(Work, fn=autoreset_work, args=(vm,))
-    spawn(munmap, subs, new(MmuRange, start=0, end=16, event="unmap"), name="munmap")
+    spawn(mmu_notifier_invalidate_range, subs, new(MmuRange, start=0, end=16, event="unmap"), name="munmap")
     spawn(vm_fini, vm, name="fini")

@@ -17,9 +17,8 @@ from mmnotif_check.kernel.mmu_notifier import (
     MmuIntervalNotifier,
     MmuNotifierFinish,
     MmuRange,
-    mn_itree_inv_end,
-    mn_itree_invalidate,
     mmu_interval_notifier_insert,
+    mmu_notifier_invalidate_range,
 )
 
 NONBLOCKING = True
@@ -71,12 +70,6 @@ def xe_like_finish(fin):
     pass
 
 
-def invalidate(subs, rng):
-    err = mn_itree_invalidate(subs, rng)
-    if err == 0:
-        mn_itree_inv_end(subs)
-
-
 def init():
     subs = new(MmSubscriptions)
     n1 = new(MmuIntervalNotifier, invalidate_start=deferring_start, invalidate_finish=deferring_finish)
@@ -87,7 +80,7 @@ def init():
     new(Driver, notifier=n2, finish=new(MmuNotifierFinish))
     for i in range(INVALIDATIONS):
         rng = new(MmuRange, start=0, end=16, blockable=not NONBLOCKING)
-        spawn(invalidate, subs, rng, name=f"reaper{i}")
+        spawn(mmu_notifier_invalidate_range, subs, rng, name=f"reaper{i}")
 
 
 @final

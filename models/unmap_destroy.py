@@ -12,9 +12,8 @@ from mmnotif_check.kernel.mmu_notifier import (
     MmSubscriptions,
     MmuIntervalNotifier,
     MmuRange,
-    mn_itree_inv_end,
-    mn_itree_invalidate,
     mmu_interval_notifier_insert,
+    mmu_notifier_invalidate_range,
     mmu_interval_notifier_remove,
 )
 from mmnotif_check.kernel.workqueue import Work, WorkQueue, queue_work, worker_thread
@@ -59,12 +58,6 @@ def on_unmap(n, rng, cur_seq):
     return True
 
 
-def munmap(subs, rng):
-    err = mn_itree_invalidate(subs, rng)
-    if err == 0:
-        mn_itree_inv_end(subs)
-
-
 def init():
     subs = new(MmSubscriptions)
     wq = new(WorkQueue)
@@ -74,7 +67,7 @@ def init():
     v = new(Vma, notifier=n, vm_lock=new(RwSem))
     v.work = new(Work, fn=destroy_work, args=(v,))
     rng = new(MmuRange, start=0, end=16)
-    spawn(munmap, subs, rng, name="munmap")
+    spawn(mmu_notifier_invalidate_range, subs, rng, name="munmap")
 
 
 @final

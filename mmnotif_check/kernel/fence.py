@@ -38,6 +38,10 @@ def dma_fence_is_signaled(f):
 
 
 def dma_fence_wait(f):
+    """dma_fence_wait_timeout(): enables software signaling, then waits."""
+    with atomic():
+        if not f.signaled:
+            f.sw_signaling = True
     wait_until(f.signaled)
 
 
@@ -62,7 +66,11 @@ def dma_resv_test_signaled(resv):
 def dma_resv_wait(resv):
     """dma_resv_wait_timeout(BOOKKEEP, MAX_SCHEDULE_TIMEOUT): waits for the fences present
     when the walk starts; fences added later are not waited (PROTOCOL 1.8)."""
-    snapshot = resv.fences
+    with atomic():
+        snapshot = resv.fences
+        for f in snapshot:
+            if not f.signaled:
+                f.sw_signaling = True
     wait_until(all(f.signaled for f in snapshot))
 
 

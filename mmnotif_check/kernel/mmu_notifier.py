@@ -115,6 +115,15 @@ def mn_itree_invalidate(subs, rng):
     return err
 
 
+def mmu_notifier_invalidate_range(subs, rng):
+    """A whole invalidation as the mm does it around a page-table change: range_start,
+    then (if it did not fail with -EAGAIN) range_end.  Returns 0 or EAGAIN."""
+    err = mn_itree_invalidate(subs, rng)
+    if err == 0:
+        mn_itree_inv_end(subs)
+    return err
+
+
 def mn_itree_release(subs):
     """exit_mmap: invalidate everything (blockable), finish pass, always close the window."""
     rng = new(MmuRange, start=0, end=RANGE_MAX, blockable=True, event="release")

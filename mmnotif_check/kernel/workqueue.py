@@ -15,11 +15,13 @@ class WorkQueue:
     pending: tuple = ()
     active: int = 0
     draining: bool = False
+    running: tuple = ()     # (worker thread, work) pairs being executed now
 
 
 def queue_work(wq, w):
     with atomic():
-        assert not wq.draining, "queue_while_draining: queue_work() from outside on a workqueue that is being drained"
+        # chained work (queued by a work item of this queue) is allowed while draining
+        assert not wq.draining or any(t == me() for t, _ in wq.running), "queue_while_draining: queue_work() from outside on a workqueue that is being drained"
         queued = not w.pending
         if queued:
             w.pending = True
@@ -27,17 +29,28 @@ def queue_work(wq, w):
     return queued
 
 
+@pure
+def wq_runnable(wq):
+    """The first pending work not running on another worker (never two at once)."""
+    for w in wq.pending:
+        if not any(r is w for _, r in wq.running):
+            return w
+    return None
+
+
 def worker_thread(wq):
     while True:
         with atomic():
-            wait_until(len(wq.pending) > 0)
-            w = wq.pending[0]
-            wq.pending = wq.pending[1:]
+            wait_until(wq_runnable(wq) is not None)
+            w = wq_runnable(wq)
+            wq.pending = remove(wq.pending, w)
             w.pending = False
             wq.active += 1
+            wq.running = wq.running + ((me(), w),)
         call(w.fn, w)
         with atomic():
             wq.active -= 1
+            wq.running = remove(wq.running, (me(), w))
 
 
 def flush_workqueue(wq):
