@@ -1973,3 +1973,108 @@ def _line_of(kernel_file: str, text: str) -> int:
         if line.strip() == text:
             return n
     raise AssertionError(f"{text!r} not in {kernel_file}")
+
+
+# ====================================================================== completion
+
+COMPLETION = """
+from mmnotif_check.kernel.completion import (
+    Completion, complete, complete_all, try_wait_for_completion, wait_for_completion,
+)
+
+ORDER = "write-then-complete"   # or complete-then-write
+WAITERS = 1
+ALL = False
+
+x: int = 0
+tried: tuple = ()
+
+
+def waiter(c):
+    wait_for_completion(c)
+    assert x == 1, "ordered: the waiter passed before the write it waits for"
+
+
+def signaller(c):
+    global x
+    if ORDER == "write-then-complete":
+        x = 1
+    if ALL:
+        complete_all(c)
+    else:
+        complete(c)
+    if ORDER != "write-then-complete":
+        x = 1
+
+
+def trier(c):
+    global tried
+    ok = try_wait_for_completion(c)
+    tried = tried + (ok,)
+
+
+def init():
+    c = new(Completion)
+    for i in range(WAITERS):
+        spawn(waiter, c, name=f"waiter{i}")
+    spawn(signaller, c, name="signaller")
+"""
+
+
+def test_completion_orders_the_waiter_after_complete(kit):
+    assert kit.explore(COMPLETION).verdict == "holds"
+
+
+def test_completion_written_after_complete_is_a_race(kit):
+    res = kit.explore(COMPLETION, overrides={"ORDER": "complete-then-write"})
+    assert (res.verdict, res.violation.kind, res.violation.property) == ("violated", "assert", "ordered")
+
+
+def test_one_complete_releases_one_waiter_only(kit):
+    res = kit.explore(COMPLETION, overrides={"WAITERS": 2})
+    assert (res.verdict, res.violation.kind) == ("violated", "deadlock")
+    assert sum(1 for b in res.violation.blocked if b.name.startswith("waiter")) == 1
+
+
+def test_complete_all_releases_every_waiter(kit):
+    assert kit.explore(COMPLETION, overrides={"WAITERS": 2, "ALL": True}).verdict == "holds"
+
+
+def test_try_wait_for_completion_fails_before_complete(kit):
+    src = COMPLETION + """
+
+@final
+def trier_saw_nothing():
+    return tried == (False,)
+"""
+    src = src.replace('    spawn(signaller, c, name="signaller")', '    spawn(trier, c, name="trier")')
+    assert kit.explore(src, overrides={"WAITERS": 0}).verdict == "holds"
+
+
+def test_alias_modules_export_the_same_primitives(kit):
+    src = """
+from mmnotif_check.kernel.rwsem import RwSem, down_write, up_write
+from mmnotif_check.kernel.mutex import Mutex, mutex_lock, mutex_unlock
+from mmnotif_check.kernel.dma_fence import DmaFence, dma_fence_wait, fence_signaller
+from mmnotif_check.kernel.dma_resv import DmaResv, dma_resv_wait
+from mmnotif_check.kernel.workqueue import WorkQueue, flush, drain, worker_thread
+
+
+def t(sem, m, f, wq):
+    down_write(sem)
+    mutex_lock(m)
+    dma_fence_wait(f)
+    mutex_unlock(m)
+    up_write(sem)
+    flush(wq)
+    drain(wq)
+
+
+def init():
+    f = new(DmaFence)
+    wq = new(WorkQueue)
+    spawn(fence_signaller, f, daemon=True)
+    spawn(worker_thread, wq, daemon=True)
+    spawn(t, new(RwSem), new(Mutex), f, wq)
+"""
+    assert kit.explore(src).verdict == "holds"

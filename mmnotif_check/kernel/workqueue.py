@@ -63,3 +63,13 @@ def drain_workqueue(wq):
     wait_until(len(wq.pending) == 0 and wq.active == 0)
     with atomic():
         wq.draining = False
+
+
+def flush(wq):
+    """Short name of flush_workqueue."""
+    flush_workqueue(wq)
+
+
+def drain(wq):
+    """Short name of drain_workqueue."""
+    drain_workqueue(wq)
