@@ -9,6 +9,8 @@ Schema (documented in docs/specs.md)::
     strategy = "bfs"            # optional: bfs | dfs
     deadlock = true             # optional: report deadlocks (default true)
     reduction = "local"         # optional: none (default) | local
+    [check]                     # optional: the keys of [spec] other than model and
+                                #   description may stand here instead
     [constants]                 # optional: NAME = value overrides
     [budget]                    # optional ([budgets] also accepted; the same keys
     max_states = 1000000        #   are accepted in [spec])
@@ -55,7 +57,15 @@ EXPECT_KEYS: dict[str, Any] = {
     "max_trace_steps": int,
     "allow_inconclusive": bool,
 }
-TABLES = {"spec": SPEC_KEYS, "constants": None, "budget": BUDGET_KEYS, "budgets": BUDGET_KEYS, "expect": EXPECT_KEYS}
+CHECK_KEYS = {k: v for k, v in SPEC_KEYS.items() if k not in ("model", "description")}
+TABLES = {
+    "spec": SPEC_KEYS,
+    "check": CHECK_KEYS,  # the how-to-check keys may also stand in a [check] table
+    "constants": None,
+    "budget": BUDGET_KEYS,
+    "budgets": BUDGET_KEYS,
+    "expect": EXPECT_KEYS,
+}
 
 
 @dataclass(frozen=True)
@@ -186,7 +196,12 @@ def load_spec(path: str | Path) -> Spec:
         raise err(None, None, "missing [spec] table (it names the model: model = \"../models/x.py\")")
     if "expect" not in data:
         raise err(None, None, "missing [expect] table (verdict = \"holds\" or \"violated\")")
-    sp = data["spec"]
+    sp = dict(data["spec"])
+    for key, value in data.get("check", {}).items():
+        if key in sp:
+            raise err("check", key, f"[check].{key} is also given in [spec]")
+        if key not in BUDGET_KEYS:
+            sp[key] = value
     if "model" not in sp:
         raise err("spec", None, "[spec].model is required (the model file, relative to this spec)")
     model = (spec_path.parent / sp["model"]).resolve()
@@ -216,7 +231,7 @@ def load_spec(path: str | Path) -> Spec:
     if props is not None and not all(isinstance(p, str) for p in props):
         raise err("spec", "properties", "[spec].properties must be an array of property names")
     budgets: dict[str, Any] = {}
-    for table in ("spec", "budget", "budgets"):
+    for table in ("spec", "check", "budget", "budgets"):
         for key in BUDGET_KEYS:
             if key in data.get(table, {}):
                 if key in budgets:

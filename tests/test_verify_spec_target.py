@@ -66,3 +66,21 @@ def test_a_bad_constant_in_the_spec_points_at_its_line(tmp_path):
     assert len(lines) == 1
     assert lines[0].startswith(f"{spec}:4:1: error: [constants].ROUND: unknown constant 'ROUND'")
     assert "did you mean 'ROUNDS'" in lines[0]
+
+
+def test_check_options_may_stand_in_a_check_table(tmp_path):
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        f'[spec]\nmodel = "{ROOT / "tests/models/peterson.py"}"\n'
+        '[check]\nproperties = ["mutual_exclusion"]\nmax_states = 10\n[expect]\nverdict = "inconclusive"\n'
+    )
+    result = run("gate", str(spec), "--no-cache")
+    assert result.exit_code == 0, result.output
+    both = tmp_path / "both.toml"
+    both.write_text(
+        f'[spec]\nmodel = "{ROOT / "tests/models/peterson.py"}"\nstrategy = "bfs"\n'
+        '[check]\nstrategy = "dfs"\n[expect]\nverdict = "holds"\n'
+    )
+    result = run("gate", str(both), "--no-cache")
+    assert result.exit_code == 2
+    assert f"{both}:5:1: error: [check].strategy is also given in [spec]" in result.output
