@@ -18,7 +18,14 @@ VM's reservation object, and the per-GT TLB completion actor.
 Ghost state (fields that exist only for the properties) is marked "ghost".
 """
 
-from mmnotif_check.kernel.fence import DmaFence, DmaResv, fence_signaller, dma_resv_wait
+from mmnotif_check.kernel.fence import (
+    DmaFence,
+    DmaResv,
+    dma_resv_enable_signaling_all,
+    dma_resv_test_signaled,
+    dma_resv_wait,
+    fence_signaller,
+)
 from mmnotif_check.kernel.locks import (
     Mutex,
     RwSem,
@@ -177,13 +184,16 @@ def assert_lock_mode(vm):
 
 
 # ------------------------------------------------------------ xe_userptr.c, single pass
+def queue_for_repin(vm, u):
+    """Tell exec and the rebind worker to repin (the vm->userptr.invalidated list)."""
+    if not vm.fault_mode and u not in vm.invalidated:
+        vm.invalidated = vm.invalidated + (u,)
+
+
 def invalidate_body_single_pass(vm, u):
     with atomic():
-        if not vm.fault_mode and u not in vm.invalidated:
-            vm.invalidated = vm.invalidated + (u,)
-        for f in vm.resv.fences:
-            if not f.signaled:
-                f.sw_signaling = True
+        queue_for_repin(vm, u)
+        dma_resv_enable_signaling_all(vm.resv)
     dma_resv_wait(vm.resv)
     if vm.fault_mode and u.initial_bind:
         xe_vm_invalidate_vma(vm, u)
@@ -250,12 +260,9 @@ def pass1(vm, u):
     """xe_vma_userptr_invalidate_pass1(): the handle to finish later, or None."""
     assert_lock_mode(vm)
     with atomic():
-        if not vm.fault_mode and u not in vm.invalidated:
-            vm.invalidated = vm.invalidated + (u,)
-        for f in vm.resv.fences:
-            if not f.signaled:
-                f.sw_signaling = True
-        signaled = all(f.signaled for f in vm.resv.fences)
+        queue_for_repin(vm, u)
+        dma_resv_enable_signaling_all(vm.resv)
+        signaled = dma_resv_test_signaled(vm.resv)
     if signaled or (u.finish_inuse and not MUTANT_PASS1_IGNORES_INUSE):
         return do_inval(vm, u, False)
     with atomic():
