@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 from mmnotif_check.engine.result import Result, Stats, Violation
 from mmnotif_check.engine.search import explore
-from mmnotif_check.lang.model import CompiledModel, load_model
+from mmnotif_check.lang.system import CompiledModel, load_model
 from mmnotif_check.options import CheckOptions
 
 __all__ = [

@@ -22,7 +22,7 @@ from mmnotif_check.engine.search import peak_memory_kib
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.lang.loader import display_path
-from mmnotif_check.lang.model import load_model
+from mmnotif_check.lang.system import load_model
 from mmnotif_check.options import CheckOptions
 from mmnotif_check.runner import check_model
 from mmnotif_check.spec import _Locator, load_spec

@@ -31,7 +31,7 @@ from mmnotif_check.engine.result import INCONCLUSIVE, VIOLATED, format_path
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.lang.loader import display_path, load_sources
-from mmnotif_check.lang.model import load_model
+from mmnotif_check.lang.system import load_model
 from mmnotif_check.runner import check_model
 from mmnotif_check.spec import Spec, _Locator, load_spec
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from mmnotif_check.engine.result import VIOLATED, Result
 from mmnotif_check.engine.search import ProgressFn, explore
-from mmnotif_check.lang.model import CompiledModel, load_model
+from mmnotif_check.lang.system import CompiledModel, load_model
 from mmnotif_check.options import CheckOptions
 from mmnotif_check.trace.build import Trace, build_trace
 

@@ -65,12 +65,15 @@ class ModelKit:
 
     def explore(self, text: str, strategy: str = "bfs", overrides: Mapping[str, Any] | None = None,
                 **options: Any) -> Result:
-        """The public API only: ``load_model`` then ``explore``."""
+        """The public API only: ``load_model`` then ``explore``.  Counts pinned by these
+        tests are of the literal semantics, so the reduction defaults to ``none``."""
+        options.setdefault("reduction", "none")
         return explore(self.load(text, overrides), CheckOptions(strategy=strategy, **options))
 
     def check(self, text: str, strategy: str = "bfs", overrides: Mapping[str, Any] | None = None,
               **options: Any) -> Checked:
         """Like the CLI: explore (init failures included) and rebuild the trace."""
+        options.setdefault("reduction", "none")
         model = self.load(text, overrides)
         outcome = check_model(model, CheckOptions(strategy=strategy, **options))
         return Checked(model, outcome.result, outcome.trace)

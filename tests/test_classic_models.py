@@ -81,7 +81,7 @@ class FullCase:
     constants: dict[str, Any]
     hand: hw.HandModel
     golden: Counts
-    options: CheckOptions = field(default_factory=CheckOptions)
+    options: CheckOptions = field(default_factory=lambda: CheckOptions(reduction="none"))
     run_length: int | None = None  # hand-derived length of a complete run (= max_depth)
 
     @property
@@ -101,7 +101,7 @@ def _left_first(n: int, meals: int, golden: Counts) -> FullCase:
         {"N": n, "MEALS": meals},
         hw.philosophers(n, meals, ordered=False),
         golden,
-        CheckOptions(check_deadlock=False),
+        CheckOptions(reduction="none", check_deadlock=False),
         n * (6 * meals + 2),
     )
 
@@ -132,7 +132,7 @@ def _prodcons(cap: int, items: int, golden: Counts) -> FullCase:
     )
 
 
-NO_PROPERTIES = CheckOptions(properties=frozenset())
+NO_PROPERTIES = CheckOptions(reduction="none", properties=frozenset())
 
 FULL_CASES = [
     # Peterson ROUNDS=0 is derived by hand in the module docstring.
@@ -294,7 +294,7 @@ def _replay(model: CompiledModel, path: tuple[int, ...]) -> Hashable:
 def test_shortest_counterexample(case: ViolatedCase) -> None:
     """BFS reports a shortest counterexample of the expected kind, length and path."""
     model = _load(case.model, case.constants)
-    result: Result = explore(model, CheckOptions())
+    result: Result = explore(model, CheckOptions(reduction="none"))
     assert result.verdict == "violated"
     assert result.violation is not None and result.path is not None
     assert (result.violation.kind, result.violation.property) == (case.kind, case.prop)
@@ -321,7 +321,7 @@ def test_shortest_counterexample(case: ViolatedCase) -> None:
 def test_dfs_finds_the_violations() -> None:
     """DFS stops at the first violation; the kind is the same, the trace at least as long."""
     for case in VIOLATED_CASES:
-        result = explore(_load(case.model, case.constants), CheckOptions(strategy="dfs"))
+        result = explore(_load(case.model, case.constants), CheckOptions(reduction="none", strategy="dfs"))
         assert result.verdict == "violated"
         assert result.violation is not None and result.path is not None
         assert result.violation.kind == case.kind

@@ -246,7 +246,7 @@ def test_good_overrides_apply_before_dependent_constants(write_model):
     path = write_model(CONSTS)
     model = load_model(str(path), {"N": 10, "ANY": (1, "x"), "FLAG": False})
     assert model.constants["M"] == 11
-    assert model.initial_states()[0][0] == (11,)
+    assert model.global_values(model.initial_states()[0]) == (11,)
     assert model.constants["ANY"] == (1, "x")
 
 

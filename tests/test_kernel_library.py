@@ -32,7 +32,7 @@ def explore_selected(kit, text: str, *names: str, overrides=None):
     ``load_model`` as well as to ``CheckOptions``.
     """
     model = load_model(str(kit.write(text)), dict(overrides or {}), "none", frozenset(names))
-    return explore(model, CheckOptions(properties=frozenset(names)))
+    return explore(model, CheckOptions(reduction="none", properties=frozenset(names)))
 
 
 def blocked_names(res) -> set[str]:

@@ -4,10 +4,9 @@ Each test writes a tiny model, then checks exact successor lists, the statements
 steps taken, and (where the count is small enough to do by hand) the number of reachable
 states.  The hand count is written next to the assertion.
 
-State layout reminder (mmnotif_check/lang/model.py): ``(G, H, I, T, P)``; ``G`` globals in
-declaration order, ``H`` heap records ``(ref, field1, ...)``, ``I`` thread ``(name, daemon)``,
-``T`` per-thread stacks (a returned thread has ``()``).  Locals, pcs and stacks are part of
-the state, so a thread at a different statement is a different state.
+States are read through the model (``global_values``, ``frames``, ``describe_state``; the
+stored layout is in mmnotif_check/lang/state.py).  Locals, pcs and stacks are part of the
+state, so a thread at a different statement is a different state.
 """
 
 from __future__ import annotations
@@ -42,8 +41,8 @@ def linear_run(model: Any, initial: int = 0) -> tuple[list[str], Any]:
     raise AssertionError("no end in sight")
 
 
-def globals_of(state: Any) -> tuple[Any, ...]:
-    return tuple(state[0])
+def globals_of(model: Any, state: Any) -> tuple[Any, ...]:
+    return tuple(model.global_values(state))
 
 
 # --------------------------------------------------------------------------- assignment
@@ -73,10 +72,10 @@ def test_each_assignment_form_is_one_step(kit):
     assert len(trans) == 1
     label, s1 = trans[0]
     assert (label.thread, label.info.text, label.info.line) == ("w-0", "x = 1", 6)
-    assert globals_of(s1) == (1, 0)
+    assert globals_of(model, s1) == (1, 0)
     texts, last = linear_run(model)
     assert texts == ["x = 1", "x += 2", "x, y = y, x", "z: int = 5", "y = y + z", END_W]
-    assert globals_of(last) == (0, 8)
+    assert globals_of(model, last) == (0, 8)
     res = kit.explore(ASSIGN)
     # one state per step along a single thread: initial + 6 steps = 7
     assert (res.verdict, res.stats.states, res.stats.transitions, res.stats.max_depth) == ("holds", 7, 6, 6)
@@ -135,7 +134,7 @@ def test_if_elif_else_each_test_is_one_step(kit, start, texts, end):
     model = kit.load(text)
     got, last = linear_run(model)
     assert got == texts
-    assert globals_of(last) == (end,)
+    assert globals_of(model, last) == (end,)
     # a single thread: initial + one state per step
     assert kit.explore(text).stats.states == len(texts) + 1
 
@@ -153,9 +152,10 @@ def test_if_without_else_false_takes_no_extra_step(kit):
     def init():
         spawn(w)
     """
-    texts, last = linear_run(kit.load(text))
+    model = kit.load(text)
+    texts, last = linear_run(model)
     assert texts == ["if x == 1:", "x = 2", END_W]
-    assert globals_of(last) == (2,)
+    assert globals_of(model, last) == (2,)
     # initial, after the test, after x = 2, after the return: 4 states
     assert kit.explore(text).stats.states == 4
 
@@ -195,9 +195,10 @@ def test_while_tests_once_per_iteration_and_once_more(kit):
     def init():
         spawn(w)
     """
-    texts, last = linear_run(kit.load(text))
+    model = kit.load(text)
+    texts, last = linear_run(model)
     assert texts == ["while x < 2:", "x += 1", "while x < 2:", "x += 1", "while x < 2:", END_W]
-    assert globals_of(last) == (2,)
+    assert globals_of(model, last) == (2,)
     # 6 steps on one thread: 7 states
     assert kit.explore(text).stats.states == 7
 
@@ -214,10 +215,11 @@ def test_for_one_step_per_iteration_plus_exit(kit):
     def init():
         spawn(w)
     """
-    texts, last = linear_run(kit.load(text))
+    model = kit.load(text)
+    texts, last = linear_run(model)
     head = "for i in range(3):"
     assert texts == [head, "x += i + 1", head, "x += i + 1", head, "x += i + 1", head, END_W]
-    assert globals_of(last) == (6,)
+    assert globals_of(model, last) == (6,)
     # 8 steps on one thread: 9 states
     res = kit.explore(text)
     assert (res.stats.states, res.stats.max_depth) == (9, 8)
@@ -283,35 +285,35 @@ def test_break_is_a_step_and_leaves_the_loop(kit):
     def init():
         spawn(w)
     """
-    texts, last = linear_run(kit.load(text))
+    model = kit.load(text)
+    texts, last = linear_run(model)
     loop = ["while True:", "x += 1", "if x == 2:"]
     assert texts == [*loop, *loop, "break", END_W]
-    assert globals_of(last) == (2,)
+    assert globals_of(model, last) == (2,)
     # 8 steps: 9 states
     assert kit.explore(text).stats.states == 9
 
 
 def test_break_out_of_for(kit):
-    texts, last = linear_run(
-        kit.load(
-            """
-            x: int = 0
+    model = kit.load(
+        """
+        x: int = 0
 
-            def w():
-                global x
-                for i in range(5):
-                    if i == 1:
-                        break
-                    x += 1
+        def w():
+            global x
+            for i in range(5):
+                if i == 1:
+                    break
+                x += 1
 
-            def init():
-                spawn(w)
-            """
-        )
+        def init():
+            spawn(w)
+        """
     )
+    texts, last = linear_run(model)
     head = "for i in range(5):"
     assert texts == [head, "if i == 1:", "x += 1", head, "if i == 1:", "break", END_W]
-    assert globals_of(last) == (1,)
+    assert globals_of(model, last) == (1,)
 
 
 def test_continue_is_a_step_and_goes_to_the_loop_head(kit):
@@ -328,7 +330,8 @@ def test_continue_is_a_step_and_goes_to_the_loop_head(kit):
     def init():
         spawn(w)
     """
-    texts, last = linear_run(kit.load(text))
+    model = kit.load(text)
+    texts, last = linear_run(model)
     head = "for i in range(3):"
     assert texts == [
         head, "if i == 1:", "x += 1",
@@ -336,13 +339,14 @@ def test_continue_is_a_step_and_goes_to_the_loop_head(kit):
         head, "if i == 1:", "x += 1",
         head, END_W,
     ]
-    assert globals_of(last) == (2,)
+    assert globals_of(model, last) == (2,)
     # 11 steps: 12 states
     assert kit.explore(text).stats.states == 12
 
 
 def test_pass_is_a_step(kit):
-    texts, _ = linear_run(kit.load("def w():\n    pass\n    pass\ndef init():\n    spawn(w)\n"))
+    model = kit.load("def w():\n    pass\n    pass\ndef init():\n    spawn(w)\n")
+    texts, _ = linear_run(model)
     assert texts == ["pass", "pass", END_W]
 
 
@@ -366,15 +370,15 @@ def init():
 def test_call_pushes_and_return_pops_into_the_caller(kit):
     model = kit.load(CALL)
     s0 = model.initial_states()[0]
-    assert len(s0[3][0]) == 1  # one frame
+    assert len(model.frames(s0, 0)) == 1  # one frame
     [(label, s1)] = model.transitions(s0)
     assert label.info.text == "x = f(41)"
-    assert len(s1[3][0]) == 2  # the call step pushed f's frame
-    assert globals_of(s1) == (0,)  # nothing stored yet
+    assert len(model.frames(s1, 0)) == 2  # the call step pushed f's frame
+    assert globals_of(model, s1) == (0,)  # nothing stored yet
     [(label, s2)] = model.transitions(s1)
     assert label.info.text == "return a + 1"
-    assert len(s2[3][0]) == 1  # popped
-    assert globals_of(s2) == (42,)  # the return step stored into the caller's target
+    assert len(model.frames(s2, 0)) == 1  # popped
+    assert globals_of(model, s2) == (42,)  # the return step stored into the caller's target
     texts, _ = linear_run(model)
     assert texts == ["x = f(41)", "return a + 1", END_W]
     # 3 steps: 4 states
@@ -396,27 +400,26 @@ def not_42():
 
 
 def test_call_statement_and_keyword_and_default_arguments(kit):
-    texts, last = linear_run(
-        kit.load(
-            """
-            x: int = 0
+    model = kit.load(
+        """
+        x: int = 0
 
-            def add(a, b=10):
-                global x
-                x += a + b
+        def add(a, b=10):
+            global x
+            x += a + b
 
-            def w():
-                add(1)
-                add(b=2, a=3)
+        def w():
+            add(1)
+            add(b=2, a=3)
 
-            def init():
-                spawn(w)
-            """
-        )
+        def init():
+            spawn(w)
+        """
     )
+    texts, last = linear_run(model)
     end_add = "return  # end of add"
     assert texts == ["add(1)", "x += a + b", end_add, "add(b=2, a=3)", "x += a + b", end_add, END_W]
-    assert globals_of(last) == (16,)
+    assert globals_of(model, last) == (16,)
 
 
 def test_implicit_return_is_a_step_and_returns_none(kit):
@@ -431,7 +434,8 @@ def test_implicit_return_is_a_step_and_returns_none(kit):
     def init():
         spawn(w)
     """
-    texts, _ = linear_run(kit.load(text))
+    model = kit.load(text)
+    texts, _ = linear_run(model)
     assert texts == ["y = f()", "pass", "return  # end of f", 'assert y is None, "implicit return gives None"', END_W]
     res = kit.check(text)
     # 5 steps on one thread: 6 states
@@ -458,12 +462,12 @@ def test_return_of_a_call_is_call_then_callee_return_then_own_return(kit):
     model = kit.load(text)
     texts, last = linear_run(model)
     assert texts == ["x = f()", "return g()", "return 7", "return g()", END_W]
-    assert globals_of(last) == (7,)
+    assert globals_of(model, last) == (7,)
     # the stack depths along the way: 1, 2 (f pushed), 3 (g pushed), 2 (g popped), 1, done
     depths = []
     state = model.initial_states()[0]
     while True:
-        depths.append(len(state[3][0]))
+        depths.append(len(model.frames(state, 0)))
         trans = model.transitions(state)
         if not trans:
             break
@@ -526,7 +530,7 @@ def test_atomic_block_with_calls_and_loops_is_one_step(kit):
     model = kit.load(ATOMIC)
     texts, last = linear_run(model)
     assert texts == ["with atomic():", END_W]
-    assert globals_of(last) == (15,)
+    assert globals_of(model, last) == (15,)
     # 2 steps: 3 states
     assert kit.explore(ATOMIC).stats.states == 3
 
@@ -630,7 +634,8 @@ def test_blocked_thread_contributes_no_successor(kit):
 
 
 def test_wait_until_is_one_step_when_enabled(kit):
-    texts, _ = linear_run(kit.load("flag: bool = True\ndef w():\n    wait_until(flag)\ndef init():\n    spawn(w)\n"))
+    model = kit.load("flag: bool = True\ndef w():\n    wait_until(flag)\ndef init():\n    spawn(w)\n")
+    texts, _ = linear_run(model)
     assert texts == ["wait_until(flag)", END_W]
 
 
@@ -753,9 +758,10 @@ def test_atomic_block_blocks_when_a_procedure_it_calls_first_blocks(kit):
         spawn(w)
     """
     free = text.replace("LOCKED_INIT", "False")
-    texts, last = linear_run(kit.load(free))
+    model = kit.load(free)
+    texts, last = linear_run(model)
     assert texts == ["with atomic():", END_W]
-    assert globals_of(last) == (True, 1)
+    assert globals_of(model, last) == (True, 1)
     held = text.replace("LOCKED_INIT", "True")
     res = kit.check(held)
     assert res.kind == "deadlock"
@@ -763,25 +769,24 @@ def test_atomic_block_blocks_when_a_procedure_it_calls_first_blocks(kit):
 
 
 def test_comments_and_global_are_not_steps(kit):
-    texts, last = linear_run(
-        kit.load(
-            """
-            x: int = 0
+    model = kit.load(
+        """
+        x: int = 0
 
-            def w():
-                "a string comment"
-                global x
-                x = 1
-                "another comment"
-                x = 2
+        def w():
+            "a string comment"
+            global x
+            x = 1
+            "another comment"
+            x = 2
 
-            def init():
-                spawn(w)
-            """
-        )
+        def init():
+            spawn(w)
+        """
     )
+    texts, last = linear_run(model)
     assert texts == ["x = 1", "x = 2", END_W]
-    assert globals_of(last) == (2,)
+    assert globals_of(model, last) == (2,)
 
 
 @pytest.mark.parametrize("leader", ['"take the guard"', "global x"])
@@ -854,7 +859,7 @@ def test_choose_one_successor_per_value_in_argument_order(kit):
     model = kit.load(text)
     trans = model.transitions(model.initial_states()[0])
     assert [lab.choices for lab, _ in trans] == [(0,), (1,), (2,)]
-    assert [globals_of(s) for _, s in trans] == [(3,), (1,), (2,)]
+    assert [globals_of(model, s) for _, s in trans] == [(3,), (1,), (2,)]
     # initial, 3 after the choose, 3 after the returns: 7
     res = kit.explore(text)
     assert (res.stats.states, res.stats.transitions) == (7, 6)
@@ -877,9 +882,9 @@ def test_choose_over_range_and_over_a_sequence(kit):
         """
     )
     trans = model.transitions(model.initial_states()[0])
-    assert [globals_of(s)[1] for _, s in trans] == [0, 1, 2, 3]
+    assert [globals_of(model, s)[1] for _, s in trans] == [0, 1, 2, 3]
     trans2 = model.transitions(trans[0][1])
-    assert [globals_of(s)[2] for _, s in trans2] == [5, 7]
+    assert [globals_of(model, s)[2] for _, s in trans2] == [5, 7]
 
 
 def test_several_chooses_in_one_step_come_in_lexicographic_order(kit):
@@ -901,7 +906,7 @@ def test_several_chooses_in_one_step_come_in_lexicographic_order(kit):
     trans = model.transitions(model.initial_states()[0])
     # b's range depends on a: a=1 -> b in {0}; a=2 -> b in {0, 1}
     assert [lab.choices for lab, _ in trans] == [(0, 0), (1, 0), (1, 1)]
-    assert [globals_of(s) for _, s in trans] == [(1, 0), (2, 0), (2, 1)]
+    assert [globals_of(model, s) for _, s in trans] == [(1, 0), (2, 0), (2, 1)]
 
 
 def test_successors_are_ordered_by_thread_then_choice(kit):
@@ -924,7 +929,7 @@ def test_successors_are_ordered_by_thread_then_choice(kit):
         """
     )
     trans = model.transitions(model.initial_states()[0])
-    assert [(lab.thread, lab.choices, globals_of(s)) for lab, s in trans] == [
+    assert [(lab.thread, lab.choices, globals_of(model, s)) for lab, s in trans] == [
         ("p-0", (0,), (1, 0)),
         ("p-0", (1,), (2, 0)),
         ("q-1", (0,), (0, 3)),
@@ -973,7 +978,7 @@ def test_init_with_choose_gives_one_initial_state_per_pick(kit):
             y = choose(5, 6)
         """
     )
-    assert [globals_of(s) for s in model.initial_states()] == [(0, 5), (0, 6), (1, 5), (1, 6)]
+    assert [globals_of(model, s) for s in model.initial_states()] == [(0, 5), (0, 6), (1, 5), (1, 6)]
 
 
 def test_init_duplicate_picks_are_merged_in_order(kit):
@@ -985,7 +990,7 @@ def test_init_duplicate_picks_are_merged_in_order(kit):
         x = choose(2, 1, 2, 1)
     """
     model = kit.load(text)
-    assert [globals_of(s) for s in model.initial_states()] == [(2,), (1,)]
+    assert [globals_of(model, s) for s in model.initial_states()] == [(2,), (1,)]
     # no threads: every initial state is terminal, nothing else is reachable
     assert kit.explore(text).stats.states == 2
 
@@ -1028,7 +1033,7 @@ def test_init_runs_atomically_with_loops_and_spawns(kit):
         """
     )
     [s0] = model.initial_states()
-    assert globals_of(s0) == (3,)
+    assert globals_of(model, s0) == (3,)
     assert model.thread_names(s0) == ["w-0", "w-1", "w-2"]
 
 
@@ -1313,7 +1318,8 @@ def test_item_assignment_into_fields_globals_and_locals(kit):
     def stored():
         return objects(S)[0].flag == (False, True) and g == (0, 7, 0) and loc_seen == (1, 9, 3)
     """
-    texts, _ = linear_run(kit.load(text))
+    model = kit.load(text)
+    texts, _ = linear_run(model)
     assert texts == ["s = new(S)", "s.flag[i] = True", "g[i] = 7", "loc = (1, 2, 3)", "loc[i] = 9", "loc_seen = loc", END_W]
     assert kit.check(text).verdict == "holds"
 
@@ -1406,14 +1412,14 @@ def test_fixed_width_stores_wrap(kit):
     """
     model = kit.load(text)
     _, last = linear_run(model)
-    assert globals_of(last) == (0, 1)
+    assert globals_of(model, last) == (0, 1)
     assert model.describe_state(last)["objects"]["S#0"] == {"v": 0, "sv": -128}
     assert kit.check(text).verdict == "holds"
 
 
 def test_global_initial_value_wraps(kit):
     model = kit.load("g: u8 = 257\n")
-    assert globals_of(model.initial_states()[0]) == (1,)
+    assert globals_of(model, model.initial_states()[0]) == (1,)
 
 
 def test_pure_function_call_is_not_a_step(kit):
@@ -1440,9 +1446,10 @@ def test_pure_function_call_is_not_a_step(kit):
     def small():
         return tri(x) < 100
     """
-    texts, last = linear_run(kit.load(text))
+    model = kit.load(text)
+    texts, last = linear_run(model)
     assert texts == ["x = tri(5) + tri(1)", END_W]
-    assert globals_of(last) == (10,)
+    assert globals_of(model, last) == (10,)
     res = kit.check(text)
     # 2 steps: 3 states
     assert (res.verdict, res.states) == ("holds", 3)

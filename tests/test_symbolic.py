@@ -642,8 +642,9 @@ def test_the_path_condition_is_part_of_the_state(kit):
                 seen.add(n)
                 frontier.append(n)
     assert len(ends) == 2
-    assert ends[0][:4] == ends[1][:4] and ends[0][4] != ends[1][4]
-    assert sorted(len(e[4]) for e in ends) == [1, 1]
+    assert model.describe_state(ends[0]) == model.describe_state(ends[1])
+    assert model.path_condition(ends[0]) != model.path_condition(ends[1])
+    assert sorted(len(model.path_condition(e)) for e in ends) == [1, 1]
 
 
 def test_a_branch_whose_other_side_is_infeasible_does_not_fork(kit):

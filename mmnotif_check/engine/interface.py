@@ -1,16 +1,22 @@
-"""The transition-system interface the engine explores.
+"""The transition-system interface the engine explores and the trace tools read.
 
 The engine knows nothing about Python syntax, locks or notifiers: a system gives initial
 states, the outcomes of every enabled step of a state (in a deterministic order), and
 property checks.  An outcome is either the next state or a :class:`StepFailure` (the
 step itself failed: an ``assert`` or a run-time error in the model).
+
+A search may be *reduced* (fewer interleavings, same verdicts): :meth:`expand` and
+:meth:`ample` give the reduced steps, each identified by a *transition code*; a path of
+codes is turned back into a path of literal steps (the literal semantics of DESIGN
+section 4, one statement per step) by :meth:`literal_path`, which is what traces,
+``replay`` and ``explore`` use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 S = TypeVar("S", bound=Hashable)
 
@@ -57,21 +63,72 @@ class BlockedThread:
     text: str
 
 
+class Site(Protocol):
+    """Where a step starts: file, line, the statement's text and its kind."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class StepLabel:
+    """Who took a literal step and which statement it started at."""
+
+    tid: int
+    thread: str
+    info: Site
+    choices: tuple[int, ...]
+
+
+Outcome = Any  # a state, or a StepFailure
+
+
 class TransitionSystem(Protocol[S]):
     """What the explorer needs from a model."""
 
     def initial_states(self) -> Sequence[S | StepFailure]: ...
 
-    def successors(self, state: S) -> Sequence[S | StepFailure]: ...
+    def expand(self, state: S) -> tuple[list[S | StepFailure], list[int]]:
+        """Every enabled step of every thread (reduced as configured), with its code."""
+        ...
 
-    def check_invariants(
-        self, state: S, only: frozenset[str] | None = None
-    ) -> PropertyFailure | None: ...
+    def ample(self, state: S, fresh: Callable[[list[Any]], bool]) -> tuple[list[S | StepFailure], list[int]] | None:
+        """An ample set: steps that may stand for all of ``expand``, provided ``fresh``
+        accepts the outcomes (the caller's cycle proviso); None if there is none."""
+        ...
+
+    def check_invariants(self, state: S, only: frozenset[str] | None = None) -> PropertyFailure | None: ...
 
     def is_terminal(self, state: S) -> bool: ...
 
-    def check_finals(
-        self, state: S, only: frozenset[str] | None = None
-    ) -> PropertyFailure | None: ...
+    def check_finals(self, state: S, only: frozenset[str] | None = None) -> PropertyFailure | None: ...
 
     def blocked_threads(self, state: S) -> list[BlockedThread]: ...
+
+
+class TraceableSystem(TransitionSystem[S], Protocol[S]):
+    """What traces, replay and the inspection commands need on top: the literal steps."""
+
+    path: str
+    constants: dict[str, Any]
+
+    def successors(self, state: S) -> list[S | StepFailure]: ...
+
+    def transitions(self, state: S) -> list[tuple[StepLabel, S | StepFailure]]: ...
+
+    def literal_path(self, codes: Sequence[int]) -> tuple[int, ...]: ...
+
+    def describe_state(self, state: S) -> dict[str, Any]: ...
+
+    def diff(self, before: S, after: S, tid: int | None) -> list[tuple[str, Any, Any]]: ...
+
+    def thread_names(self, state: S) -> list[str]: ...

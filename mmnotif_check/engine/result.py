@@ -20,6 +20,9 @@ class Stats:
     peak_memory_kib: int
     frontier: int = 0
     extra: tuple[tuple[str, float], ...] = ()  # system statistics, e.g. solver calls
+    reduction: str = "none"
+    store: str = "exact"
+    omission_probability: float | None = None  # fingerprint store: a collision hid a state
 
     @property
     def states_per_second(self) -> float:
@@ -47,6 +50,9 @@ class Result:
     violation: Violation | None = None
     path: tuple[int, ...] | None = None
     reason: str | None = None  # why a run is inconclusive
+    # a violation's trace is known to be a shortest one (BFS over the literal semantics,
+    # or a reduced search confirmed by a literal search bounded by its length)
+    shortest: bool = True
 
     @property
     def exit_code(self) -> int:

@@ -3,17 +3,25 @@
 BFS (FIFO frontier) finds a shortest counterexample: after the first violation of
 length ``n`` the loop finishes the states of depth below ``n`` that could still yield a
 shorter one (a deadlock found when expanding them).  DFS (LIFO frontier) stops at the
-first violation.  Each stored state keeps its parent id and the index of the successor
-that produced it, so a discovery is a path of successor indices rebuilt by replay.
+first violation.  The :class:`~mmnotif_check.engine.store.Trail` keeps, per stored state,
+its parent and the code of the step that produced it, so a discovery is a path of codes
+that the system turns into literal steps (:meth:`literal_path`) and the trace builder
+replays.
+
+Partial-order reduction: when the system offers an ample set for a state, only those
+steps are explored if every state they lead to is new (the cycle proviso: every cycle of
+the reduced graph then contains a fully expanded state, whatever the search order);
+otherwise the state is fully expanded.
 """
 
 from __future__ import annotations
 
+import gc
 import resource
 import time
-from array import array
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from mmnotif_check.engine.interface import (
     Inconclusive,
@@ -23,6 +31,7 @@ from mmnotif_check.engine.interface import (
     TransitionSystem,
 )
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
+from mmnotif_check.engine.store import Trail, make_store
 from mmnotif_check.options import CheckOptions
 
 ProgressFn = Callable[[Stats], None]
@@ -37,7 +46,7 @@ def _from_property(f: PropertyFailure) -> Violation:
     return Violation(kind=f.kind, property=f.property, message=f.message, location=f.location, witness=f.witness)
 
 
-def _from_step(f: StepFailure) -> Violation:
+def step_violation(f: StepFailure) -> Violation:
     return Violation(
         kind=f.kind,
         property=f.property,
@@ -49,7 +58,7 @@ def _from_step(f: StepFailure) -> Violation:
     )
 
 
-def deadlock_violation(system: TransitionSystem[S], state: S) -> Violation:
+def deadlock_violation(system: Any, state: Any) -> Violation:
     blocked = tuple(system.blocked_threads(state))
     names = ", ".join(b.name for b in blocked if not b.daemon)
     return Violation(
@@ -58,10 +67,6 @@ def deadlock_violation(system: TransitionSystem[S], state: S) -> Violation:
         message=f"deadlock: no thread can step and {names} has not returned",
         blocked=blocked,
     )
-
-
-def step_violation(f: StepFailure) -> Violation:
-    return _from_step(f)
 
 
 class _Budget(Exception):
@@ -77,65 +82,85 @@ def explore(
     progress_every: float = 1.0,
 ) -> Result:
     """Search the state space of ``system`` under ``options``; never overstates."""
+    configure = getattr(system, "set_reduction", None)
+    if configure is not None and getattr(system, "reduction", None) != options.reduction:
+        configure(options.reduction)
+    enabled = gc.isenabled()
+    gc.disable()  # states are acyclic tuples: the cyclic collector only costs time here
+    try:
+        return _explore(system, options, progress, progress_every)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, progress_every: float) -> Result:
     start = time.perf_counter()
     only = options.properties
     bfs = options.strategy != "dfs"
-    visited: dict[S, int] = {}
-    parent = array("q")
-    index = array("q")
-    depth = array("l")
-    frontier: deque[tuple[S, int]] = deque()
+    store = make_store(options.store)
+    seen = store.seen
+    fingerprint = store.name == "fingerprint"
+    trail = Trail()
+    depth = trail.depth
+    frontier: deque[tuple[Any, int]] = deque()
     transitions = 0
     max_depth = 0
     cut = False
-    best: tuple[int, tuple[int, ...], Violation] | None = None
+    best: tuple[int, int, int, Violation] | None = None  # (length, parent sid, last code, violation)
+    check_invariants = system.check_invariants
+    is_terminal = system.is_terminal
+    check_finals = system.check_finals
+    expand = system.expand
+    ample = system.ample
+    reduced = getattr(system, "reduction", "none") == "por"
 
-    def path_to(sid: int) -> tuple[int, ...]:
-        out = []
-        while sid >= 0:
-            out.append(index[sid])
-            sid = parent[sid]
-        return tuple(reversed(out))
+    def fresh(outs: list[Any]) -> bool:
+        """The cycle proviso: an ample set may stand for all steps only if every state it
+        leads to is new (then every cycle of the reduced graph has a fully expanded state)."""
+        if fingerprint:
+            return all(type(o) is StepFailure or hash(o) not in seen for o in outs)
+        return all(type(o) is StepFailure or o not in seen for o in outs)
 
     def stats() -> Stats:
         extra_fn = getattr(system, "statistics", None)
         return Stats(
             extra=tuple(extra_fn()) if extra_fn is not None else (),
-            states=len(visited),
+            states=len(store),
             transitions=transitions,
             max_depth=max_depth,
             seconds=time.perf_counter() - start,
             peak_memory_kib=peak_memory_kib(),
             frontier=len(frontier),
+            reduction=getattr(system, "reduction", "none"),
+            store=store.name,
+            omission_probability=store.omission_probability(),
         )
 
-    def offer(length: int, path: tuple[int, ...], violation: Violation) -> None:
+    def offer(length: int, parent: int, code: int, violation: Violation) -> None:
         nonlocal best
         if best is None or length < best[0]:
-            best = (length, path, violation)
+            best = (length, parent, code, violation)
 
-    def check_new(state: S, sid: int, d: int) -> None:
-        failure = system.check_invariants(state, only)
-        if failure is None and system.is_terminal(state):
-            failure = system.check_finals(state, only)
+    def check_new(state: Any, sid: int, d: int) -> None:
+        failure = check_invariants(state, only)
+        if failure is None and is_terminal(state):
+            failure = check_finals(state, only)
         if failure is not None:
-            offer(d, path_to(sid), _from_property(failure))
+            offer(d, sid, -1, _from_property(failure))
 
     deadline = start + options.timeout if options.timeout is not None else None
     next_progress = start + progress_every
     reason: str | None = None
+    max_states = options.max_states
     try:
         for k, s in enumerate(system.initial_states()):
             if isinstance(s, StepFailure):  # the initialisation itself failed
-                offer(0, (k,), _from_step(s))
+                offer(0, -1, k, step_violation(s))
                 continue
-            if s in visited:
+            if not store.add(s):
                 continue
-            sid = len(visited)
-            visited[s] = sid
-            parent.append(-1)
-            index.append(k)
-            depth.append(0)
+            sid = trail.add(-1, k, 0)
             frontier.append((s, sid))
             check_new(s, sid, 0)
         expansions = 0
@@ -156,37 +181,37 @@ def explore(
                 if progress is not None and now >= next_progress:
                     progress(stats())
                     next_progress = now + progress_every
-            succs = system.successors(state)
+            chosen = ample(state, fresh) if reduced else None
+            succs, codes = chosen if chosen is not None else expand(state)
             transitions += len(succs)
             if not succs:
-                if options.check_deadlock and not system.is_terminal(state):
-                    offer(d, path_to(sid), deadlock_violation(system, state))
+                if options.check_deadlock and not is_terminal(state):
+                    offer(d, sid, -1, deadlock_violation(system, state))
                 continue
             if best is not None:
                 continue  # only a deadlock at this depth could still be shorter
             if options.max_depth is not None and d >= options.max_depth:
                 cut = True
                 continue
-            for k, o in enumerate(succs):
-                if isinstance(o, StepFailure):
-                    offer(d + 1, (*path_to(sid), k), _from_step(o))
+            nd = d + 1
+            for o, code in zip(succs, codes, strict=True):
+                if type(o) is StepFailure:
+                    offer(nd, sid, code, step_violation(o))
                     if best is not None and not bfs:
                         break
                     continue
-                if o in visited:
+                key = hash(o) if fingerprint else o
+                if key in seen:
                     continue
-                if options.max_states is not None and len(visited) >= options.max_states:
+                if max_states is not None and len(seen) >= max_states:
                     frontier.appendleft((state, sid))
-                    raise _Budget(f"state budget of {options.max_states} states")
-                nid = len(visited)
-                visited[o] = nid
-                parent.append(sid)
-                index.append(k)
-                depth.append(d + 1)
-                if d + 1 > max_depth:
-                    max_depth = d + 1
+                    raise _Budget(f"state budget of {max_states} states")
+                seen.add(key)
+                nid = trail.add(sid, code, nd)
+                if nd > max_depth:
+                    max_depth = nd
                 frontier.append((o, nid))
-                check_new(o, nid, d + 1)
+                check_new(o, nid, nd)
                 if best is not None and not bfs:
                     break
             if best is not None and not bfs:
@@ -197,9 +222,18 @@ def explore(
         reason = "interrupted (Ctrl-C)"
     except Inconclusive as exc:
         reason = exc.reason
+    except MemoryError:
+        frontier.clear()
+        reason = "out of memory"
     final_stats = stats()
     if best is not None:
-        return Result(VIOLATED, final_stats, best[2], best[1])
+        length, parent, code, violation = best
+        codes_path = trail.path(parent) if parent >= 0 else ()
+        if code >= 0:
+            codes_path = (*codes_path, code)
+        path = system.literal_path(codes_path)
+        literal = getattr(system, "reduction", "none") == "none"
+        return Result(VIOLATED, final_stats, violation, path, shortest=bfs and literal)
     if reason is not None:
         return Result(INCONCLUSIVE, final_stats, reason=reason)
     if cut:

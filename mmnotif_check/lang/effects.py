@@ -1,70 +1,239 @@
-"""Which compiled statements touch only the running thread's own stack.
+"""What each instruction may read and write, from the IR (never from generated text).
 
-Used by the ``local`` reduction: a statement that reads no shared state that can change
-after ``init()`` and writes none is invisible to other threads and to every property
-(properties never see locals), so it can run in the same step as the visible statement
-before it without changing any verdict.  The analysis reads the generated code, whose
-shape this package controls:
+A *location* is one of::
 
-* shared writes: ``_setg(``, ``_setf(``, ``_new(``, ``_spawn(``;
-* shared reads: ``c.G[k]`` of a global some procedure writes, a field some procedure
-  writes (``_F_name`` / ``_getf(c, x, 'name')``), ``_objects(`` when procedures create
-  objects, a call of a pure function that reads any of these;
-* ``_BLOCK`` (a ``wait_until``) and ``c.atomic`` (an atomic block) are never merged.
+    ("G", k)            global k
+    ("F", cls, field)   field ``field`` of objects of class id ``cls``
+    ("O", cls)          the set of objects of class ``cls`` (read by ``objects``, written by ``new``)
+    ("H",)              the number of objects (every ``new`` writes it: indices follow creation order)
+    ("T",)              the thread table (``spawn``)
+
+Class-level sets are over-approximations: a field access may touch any object of the
+classes that own the field (narrowed where the lowering knows the class).  They say which
+locations *thread code* (procedures reachable from a spawned thread, as opposed to code
+that only ``init()`` runs) ever writes: everything else is immutable once exploration
+starts.  The ``local`` reduction merges statements that touch only the thread's own
+stack (and immutable shared data); :mod:`mmnotif_check.lang.footprint` builds its
+object-precise analysis on the same tables.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-from mmnotif_check.lang.compiler import CompiledFunc
+from mmnotif_check.lang import ir
+from mmnotif_check.lang.program import Program
 
-_SETF = re.compile(r"_setf\(c, .*?, '([A-Za-z_][A-Za-z0-9_]*)'")
-_SETG = re.compile(r"_setg\(c, (\d+),")
-_READ_FIELD = re.compile(r"_F_([A-Za-z_][A-Za-z0-9_]*)\[|_getf\(c, .*?, '([A-Za-z_][A-Za-z0-9_]*)'\)")
-_READ_GLOBAL = re.compile(r"c\.G\[(\d+)\]")
-_PURE_CALL = re.compile(r"_f(\d+)\(c")
-_SHARED_WRITE = ("_setg(", "_setf(", "_new(", "_spawn(")
+Loc = tuple[object, ...]
+HEAP: Loc = ("H",)
+THREADS: Loc = ("T",)
 
 
-class EffectAnalysis:
-    """Per instruction: does it touch only the thread's own stack?"""
+@dataclass(frozen=True)
+class Access:
+    """The class-level reads and writes of an instruction (or expression), and what else
+    it does that the reductions care about."""
 
-    def __init__(self, funcs: list[CompiledFunc], init_id: int | None) -> None:
-        thread_code = [f for f in funcs if f.sym.id != init_id]
-        texts = [t for f in thread_code for t in (*f.instr_src, *f.resume_src.values())]
-        self.mutable_fields = {m for t in texts for m in _SETF.findall(t)}
-        self.mutable_globals = {int(m) for t in texts for m in _SETG.findall(t)}
-        self.heap_grows = any("_new(" in t for t in texts)
-        self.volatile_pure: set[int] = set()
-        natives = {f.sym.id: f.native_src for f in funcs if f.native_src}
+    reads: frozenset[Loc] = frozenset()
+    writes: frozenset[Loc] = frozenset()
+    chooses: bool = False
+    spawns: bool = False
+    symbolic: bool = False
+
+    def __or__(self, other: Access) -> Access:
+        return Access(
+            self.reads | other.reads,
+            self.writes | other.writes,
+            self.chooses or other.chooses,
+            self.spawns or other.spawns,
+            self.symbolic or other.symbolic,
+        )
+
+
+NOTHING = Access()
+
+
+def field_locs(name: str, classes: tuple[int, ...]) -> frozenset[Loc]:
+    return frozenset(("F", c, name) for c in classes)
+
+
+class Effects:
+    """Read/write sets of every instruction and pure function of a program."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        fns = program.functions
+        self.pure_reads: dict[int, frozenset[Loc]] = {}
+        self._pure_fixpoint()
+        self.instr: list[list[Access]] = [[self.instruction(i) for i in fn.instrs] for fn in fns]
+        self.resume: list[dict[int, Access]] = [
+            {pc: self.resume_access(i) for pc, i in enumerate(fn.instrs) if isinstance(i, ir.ICall)} for fn in fns
+        ]
+        self.thread_procs = self._thread_procs()
+        mutable: set[Loc] = set()
+        for fid in self.thread_procs:
+            for acc in self.instr[fid]:
+                mutable |= acc.writes
+            for acc in self.resume[fid].values():
+                mutable |= acc.writes
+        self.mutable = frozenset(mutable)
+        self.local: list[list[bool]] = [
+            [self._is_local(fn.instrs[pc], self.instr[fn.fid][pc]) for pc in range(len(fn.instrs))] for fn in fns
+        ]
+        self.local_resume: list[dict[int, bool]] = [
+            {pc: self._is_local(None, acc) for pc, acc in self.resume[fn.fid].items()} for fn in fns
+        ]
+        # local and not a return (whether a return is local depends on its caller)
+        self.local_no_return: list[list[bool]] = [
+            [loc and not isinstance(ins, ir.IReturn) for loc, ins in zip(self.local[fn.fid], fn.instrs, strict=True)]
+            for fn in fns
+        ]
+
+    # ------------------------------------------------------------- expressions
+    def expr(self, e: ir.Expr) -> Access:
+        reads: set[Loc] = set()
+        writes: set[Loc] = set()
+        chooses = spawns = symbolic = False
+        for node in ir.walk(e):
+            if isinstance(node, ir.Global):
+                reads.add(("G", node.index))
+            elif isinstance(node, ir.Field):
+                reads |= field_locs(node.name, node.classes)
+            elif isinstance(node, ir.Objects):
+                reads.add(("O", node.cls))
+            elif isinstance(node, ir.PureCall):
+                reads |= self.pure_reads.get(node.fid, frozenset())
+            elif isinstance(node, ir.New):
+                writes |= {("O", node.cls), HEAP}
+            elif isinstance(node, ir.Spawn):
+                writes.add(THREADS)
+                spawns = True
+            elif isinstance(node, ir.Choose):
+                chooses = True
+            elif isinstance(node, ir.Symbolic):
+                symbolic = True
+        return Access(frozenset(reads), frozenset(writes), chooses, spawns, symbolic)
+
+    def store(self, t: ir.Target) -> Access:
+        acc = NOTHING
+        for e in ir.target_exprs(t):
+            acc = acc | self.expr(e)
+        writes: set[Loc] = set()
+        for leaf in ir.target_leaves(t):
+            if isinstance(leaf, ir.StoreGlobal):
+                writes.add(("G", leaf.index))
+            elif isinstance(leaf, ir.StoreField):
+                writes |= field_locs(leaf.name, leaf.classes)
+        return acc | Access(writes=frozenset(writes))
+
+    def _exprs(self, exprs: list[ir.Expr]) -> Access:
+        acc = NOTHING
+        for e in exprs:
+            acc = acc | self.expr(e)
+        return acc
+
+    def _pure_fixpoint(self) -> None:
+        pure = [fn for fn in self.program.functions if not fn.takes_steps]
+        for fn in pure:
+            self.pure_reads[fn.fid] = frozenset()
         changed = True
         while changed:
             changed = False
-            for fid, src in natives.items():
-                if fid not in self.volatile_pure and self._reads_shared(src):
-                    self.volatile_pure.add(fid)
+            for fn in pure:
+                reads: set[Loc] = set()
+                for st in _walk_stmts(fn.body):
+                    for e in _stmt_exprs(st):
+                        reads |= self.expr(e).reads
+                new = frozenset(reads)
+                if new != self.pure_reads[fn.fid]:
+                    self.pure_reads[fn.fid] = new
                     changed = True
-        self.local: list[list[bool]] = [
-            [self._is_local(src, f.infos[pc].kind) for pc, src in enumerate(f.instr_src)] for f in funcs
-        ]
-        self.local_resume: list[dict[int, bool]] = [
-            {pc: self._is_local(src, "resume") for pc, src in f.resume_src.items()} for f in funcs
-        ]
 
-    def _reads_shared(self, src: str) -> bool:
-        for a, b in _READ_FIELD.findall(src):
-            if (a or b) in self.mutable_fields:
-                return True
-        if any(int(k) in self.mutable_globals for k in _READ_GLOBAL.findall(src)):
-            return True
-        if self.heap_grows and "_objects(" in src:
-            return True
-        return any(int(k) in self.volatile_pure for k in _PURE_CALL.findall(src))
+    # ------------------------------------------------------------ instructions
+    def instruction(self, ins: ir.Instr) -> Access:
+        """What evaluating ``ins`` may touch (a call: its arguments; see resume_access)."""
+        if isinstance(ins, ir.IAssign):
+            return self.expr(ins.value) | self.store(ins.target)
+        if isinstance(ins, ir.IFor):
+            return self.expr(ins.iter) | self.store(ins.target)
+        if isinstance(ins, ir.ICall):
+            return self._exprs([*ins.call.args, *([ins.call.ref] if ins.call.ref is not None else [])])
+        return self._exprs(ins.exprs())
 
-    def _is_local(self, src: str, kind: str) -> bool:
-        if kind in ("wait", "atomic", "end") or "_BLOCK" in src or "c.atomic" in src:
+    def resume_access(self, ins: ir.ICall) -> Access:
+        """What storing a call's result touches (when the callee returns)."""
+        return self.store(ins.dest) if ins.dest is not None else NOTHING
+
+    def _thread_procs(self) -> set[int]:
+        """Procedures a spawned thread may run (init-only code excluded)."""
+        fns = self.program.functions
+        roots: set[int] = set()
+        for fn in fns:
+            exprs: list[ir.Expr] = []
+            if fn.takes_steps:
+                for ins in fn.instrs:
+                    exprs.extend(ins.exprs())
+            else:
+                for st in _walk_stmts(fn.body):
+                    exprs.extend(_stmt_exprs(st))
+            for e in exprs:
+                for node in ir.walk(e):
+                    if isinstance(node, ir.Spawn):
+                        roots.add(node.fid)
+                    elif isinstance(node, ir.ProcValue):
+                        roots.add(node.fid)  # may be called through a reference
+        seen: set[int] = set()
+        todo = list(roots)
+        while todo:
+            fid = todo.pop()
+            if fid in seen:
+                continue
+            seen.add(fid)
+            for ins in fns[fid].instrs:
+                if isinstance(ins, ir.ICall) and ins.call.fid is not None:
+                    todo.append(ins.call.fid)
+        return seen
+
+    def _is_local(self, ins: ir.Instr | None, acc: Access) -> bool:
+        """Touches only the thread's own stack (and shared data no thread ever writes)."""
+        if ins is not None:
+            if ins.info.kind in ("wait", "atomic", "end") or isinstance(ins, ir.IWait | ir.IAtomic | ir.IAtomicEnd):
+                return False
+            if isinstance(ins, ir.IJump | ir.IReturn) and ins.atomic_exit:
+                return False
+        if acc.writes or acc.spawns:
             return False
-        if any(w in src for w in _SHARED_WRITE):
-            return False
-        return not self._reads_shared(src)
+        return not (acc.reads & self.mutable)
+
+
+def _walk_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    out: list[ir.Stmt] = []
+    for st in stmts:
+        out.append(st)
+        if isinstance(st, ir.SIf):
+            out.extend(_walk_stmts(st.body))
+            out.extend(_walk_stmts(st.orelse))
+        elif isinstance(st, ir.SWhile | ir.SFor | ir.SAtomic):
+            out.extend(_walk_stmts(st.body))
+    return out
+
+
+def _stmt_exprs(st: ir.Stmt) -> list[ir.Expr]:
+    if isinstance(st, ir.SAssign):
+        value = [st.value] if isinstance(st.value, ir.Expr) else list(st.value.args)
+        return [*value, *ir.target_exprs(st.target)]
+    if isinstance(st, ir.SEval):
+        return [st.value] if isinstance(st.value, ir.Expr) else list(st.value.args)
+    if isinstance(st, ir.SWait):
+        return [st.cond]
+    if isinstance(st, ir.SIf | ir.SWhile):
+        return [st.test]
+    if isinstance(st, ir.SFor):
+        return [st.iter, *ir.target_exprs(st.target)]
+    if isinstance(st, ir.SReturn):
+        if isinstance(st.value, ir.Expr):
+            return [st.value]
+        return list(st.value.args) if st.value is not None else []
+    if isinstance(st, ir.SAssert):
+        return [st.cond, st.message]
+    return []

@@ -1,7 +1,7 @@
 """Run-time support for compiled models.
 
 Generated code (see :mod:`mmnotif_check.lang.codegen`) calls the helpers here.  The state
-layout they work on is documented in :mod:`mmnotif_check.lang.model`.
+layout they work on is documented in :mod:`mmnotif_check.lang.state`.
 """
 
 from __future__ import annotations
@@ -75,9 +75,11 @@ class ProcRef:
 class StepContext(Brancher):
     """Mutable working copy of one state while one thread takes one step.
 
-    ``G`` globals, ``H`` heap records and ``T`` thread stacks are lists copied from the
-    state; ``I`` is the thread-info list (name, daemon).  ``dirty`` records whether the
-    step has written anything (a ``wait_until`` that fails after a write is an error).
+    ``G`` (globals) and ``H`` (object records, in creation order) are the state's tuples
+    until the step first writes them, then list copies; ``hd`` lists the objects whose
+    record the step replaced.  ``I`` is the thread table (``(name, daemon)`` per thread)
+    and ``spawned`` the stack ids of threads the step started.  ``dirty`` records whether
+    the step has written anything (a ``wait_until`` that fails after a write is an error).
     """
 
     __slots__ = (
@@ -85,25 +87,28 @@ class StepContext(Brancher):
         "H",
         "I",
         "P",
-        "T",
         "arities",
         "atomic",
         "call",
         "choice_pos",
         "dirty",
+        "hd",
         "model",
         "prefix",
         "retval",
         "solver",
+        "spawned",
+        "stacks",
         "tid",
     )
 
     def __init__(self) -> None:
-        # each is the state's tuple until the step first writes it, then a list copy
         self.G: Any = ()
         self.H: Any = ()
         self.I: Any = ()
-        self.T: Any = ()
+        self.hd: list[int] = []
+        self.spawned: list[int] = []
+        self.stacks: Any = ()  # the stack ids of every thread before the step
         self.arities: list[int] = []
         self.call: tuple[int, list[Any]] | None = None
         self.choice_pos = 0

@@ -15,7 +15,7 @@ from mmnotif_check.engine.interface import StepFailure
 from mmnotif_check.engine.result import Violation, format_path
 from mmnotif_check.engine.search import deadlock_violation
 from mmnotif_check.errors import NondeterminismError
-from mmnotif_check.lang.model import CompiledModel, State, jsonable
+from mmnotif_check.lang.system import CompiledModel, State, jsonable
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from mmnotif_check.engine.interface import StepFailure
-from mmnotif_check.lang.model import CompiledModel, State
+from mmnotif_check.lang.system import CompiledModel, State
 from mmnotif_check.trace.common import basename
 from mmnotif_check.trace.text import fmt_value
 

@@ -20,7 +20,7 @@ from mmnotif_check.engine.interface import StepFailure
 from mmnotif_check.engine.result import VIOLATED, Result, Stats, parse_path
 from mmnotif_check.engine.search import peak_memory_kib
 from mmnotif_check.errors import NondeterminismError, OverrideError
-from mmnotif_check.lang.model import REDUCTIONS, CompiledModel, jsonable, load_model
+from mmnotif_check.lang.system import REDUCTIONS, CompiledModel, jsonable, load_model
 from mmnotif_check.options import CheckOptions
 from mmnotif_check.trace.build import Trace, build_trace, follow, violation_at_end
 from mmnotif_check.trace.common import basename

@@ -6,7 +6,7 @@ from typing import Any
 
 from mmnotif_check.engine.interface import StepFailure
 from mmnotif_check.engine.result import format_path
-from mmnotif_check.lang.model import CompiledModel, State
+from mmnotif_check.lang.system import CompiledModel, State
 from mmnotif_check.trace.text import fmt_value
 
 # ------------------------------------------------------------------------------ explore
@@ -104,20 +104,20 @@ def _where(sym: Any) -> str:
 
 def listing(model: CompiledModel) -> dict[str, Any]:
     """Constants, properties, procedures and the threads ``init`` spawns, as data."""
-    nodes = getattr(model.ir, "constant_nodes", {})
+    nodes = model.program.constant_nodes
     constants = [
         {"name": k, "value": v, "defined": f"{nodes[k][0]}:{nodes[k][1]}" if k in nodes else ""}
         for k, v in model.constants.items()
     ]
-    props = [{"kind": "invariant", "name": n, "message": doc, "defined": _where(sym)} for n, doc, _, sym in model.invariants]
-    props += [{"kind": "final", "name": n, "message": doc, "defined": _where(sym)} for n, doc, _, sym in model.finals]
-    props += [{"kind": "assert", "name": n, "message": "", "defined": ""} for n in sorted(model.ir.assert_tags)]
+    props = [{"kind": p.kind, "name": p.name, "message": p.doc, "defined": f"{p.where[0]}:{p.where[1]}"}
+             for p in model.invariants + model.finals]
+    props += [{"kind": "assert", "name": n, "message": "", "defined": ""} for n in sorted(model.program.assert_tags)]
     procs = [
-        {"name": f.sym.name, "kind": f.sym.kind, "params": list(f.sym.params), "defined": _where(f.sym)}
-        for f in model.funcs
-        if f.sym.kind in ("proc", "init")
+        {"name": sym.name, "kind": sym.kind, "params": list(sym.params), "defined": _where(sym)}
+        for sym in model.program.syms
+        if sym.kind in ("proc", "init")
     ]
-    params = {f.sym.name: list(f.sym.params) for f in model.funcs}
+    params = {sym.name: list(sym.params) for sym in model.program.syms}
     inits: list[dict[str, Any]] = []
     for s in model.initial_states():
         if isinstance(s, StepFailure):

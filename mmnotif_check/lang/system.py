@@ -1,0 +1,545 @@
+"""A compiled model as a transition system (the engine's interface).
+
+:class:`CompiledModel` decodes a state (:mod:`.state`), runs one thread's step with the
+executor (:mod:`.executor`) for every combination of its ``choose`` picks, encodes the
+results, and checks properties (:mod:`.properties`).  Steps are ordered by thread id,
+then by the picks in lexicographic order (docs/language.md, "Order of successors").
+
+Reductions (``reduction``): ``none`` runs the literal semantics; ``local`` runs the
+statements that touch only the running thread's stack in the step before them;
+``por`` (the default) also merges statements that no other thread can observe and
+offers ample sets (:mod:`mmnotif_check.lang.reduce`).  Whatever the reduction, the
+inspection methods (``successors``, ``transitions``, ``literal_path``) use the literal
+semantics, so traces, ``replay`` and ``explore`` show literal steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from mmnotif_check.engine.interface import (
+    BlockedThread,
+    Inconclusive,
+    PropertyFailure,
+    StepFailure,
+    StepLabel,
+)
+from mmnotif_check.errors import InputError, NondeterminismError
+from mmnotif_check.lang import ir
+from mmnotif_check.lang.effects import Effects
+from mmnotif_check.lang.executor import Executable, MergeFn
+from mmnotif_check.lang.inspect import Inspector, jsonable
+from mmnotif_check.lang.lower import assert_tag
+from mmnotif_check.lang.program import Program, compile_program
+from mmnotif_check.lang.properties import View, check_concrete, check_symbolic, make_property
+from mmnotif_check.lang.runtime import AssertFailed, ModelFault, StepContext
+from mmnotif_check.lang.state import EMPTY_STACK, Interner, State
+from mmnotif_check.symbolic import values as symvals
+
+REDUCTIONS = ("none", "local", "por")
+CODE_SHIFT = 20  # a transition code is (thread id << CODE_SHIFT) | index among its steps
+CODE_MASK = (1 << CODE_SHIFT) - 1
+
+
+def canonical_pc(constraints: list[Any]) -> tuple[Any, ...]:
+    """A path condition as a canonical tuple: distinct constraints ordered by term id."""
+    return tuple(sorted(set(constraints), key=lambda b: b.k))
+
+
+class Decoded:
+    """A state taken apart once, for every step and check made on it."""
+
+    __slots__ = ("G", "H", "I", "P", "base", "n", "state")
+
+    def __init__(self, state: State, interner: Interner) -> None:
+        self.state = state
+        g, infos, pc, n = interner.parts(state)
+        self.G = g
+        self.I = infos
+        self.P = pc
+        self.n = n
+        self.base = 2 + n  # index of thread 0's stack id
+        self.H = interner.heap(state, n)
+
+
+class CompiledModel:
+    """A model file compiled with constant overrides; implements the engine interface."""
+
+    def __init__(
+        self,
+        program: Program,
+        reduction: str = "por",
+        properties: frozenset[str] | None = None,
+        solver_timeout_ms: int = symvals.SOLVER_TIMEOUT_MS,
+    ) -> None:
+        self.program = program
+        self.ir = program
+        self.reduction = reduction
+        self.symbolic = program.symbolic
+        self.sym_vars: dict[str, tuple[int, bool]] = {}
+        self.solver = symvals.PathSolver(solver_timeout_ms) if program.symbolic else None
+        # With a property selection, tagged asserts ("tag: message") not selected are off.
+        self.selected = properties
+        self.path = program.root
+        self.constants = program.constants
+        self.functions = program.functions
+        self.interner = Interner()
+        self.exe = Executable(program, self.interner, properties, self.sym_vars)
+        self.global_names = [g.shown for g in program.globals]
+        self.class_names = [c.name for c in program.classes]
+        self.class_fields = [[f.name for f in c.fields] for c in program.classes]
+        self.inspector = Inspector(program.functions, self.global_names, self.class_fields, self.class_names)
+        self.invariants = [make_property(s, self.exe.native[s.id]) for s in program.invariants]
+        self.finals = [make_property(s, self.exe.native[s.id]) for s in program.finals]
+        self.property_names = [p.name for p in self.invariants + self.finals] + sorted(program.assert_tags)
+        self.effects = Effects(program)
+        self._initial: list[State | StepFailure] | None = None
+        self._decoded: Decoded | None = None
+        self._fresh: dict[State, tuple[Any, Any, Any]] = {}  # decoded data of the last outcomes
+        self._ctx = StepContext()
+        self._ctx.model = self
+        self.merge: MergeFn | None = None
+        self._por: Any = None
+        self.set_reduction(reduction)
+
+    def set_reduction(self, reduction: str) -> None:
+        """Explore with this reduction from now on (``none``, ``local`` or ``por``)."""
+        if reduction not in REDUCTIONS:
+            raise ValueError(f"unknown reduction {reduction!r}")
+        self.reduction = reduction
+        self._por = None
+        self.merge = None
+        if reduction == "local":
+            self.merge = self._merge_local
+        elif reduction == "por":
+            from mmnotif_check.lang.reduce import PartialOrder
+
+            self._por = PartialOrder(self, self.selected)
+            self.merge = self._por.merge
+            if self._initial is not None:
+                self._por.start([s for s in self._initial if not isinstance(s, StepFailure)])
+
+    # ------------------------------------------------------------- decoding
+    def decode(self, state: State) -> Decoded:
+        d = self._decoded
+        if d is None or d.state is not state:
+            d = self._decoded = Decoded(state, self.interner)
+        return d
+
+    def _data(self, state: State) -> tuple[Any, Any, Any]:
+        """(globals, heap, thread infos) of ``state``."""
+        fresh = self._fresh.get(state)
+        if fresh is not None:
+            return fresh
+        d = self.decode(state)
+        return d.G, d.H, d.I
+
+    def frames(self, state: State, tid: int) -> list[tuple[Any, ...]]:
+        n = self.interner.parts(state)[3]
+        return self.interner.frames(state[2 + n + tid])
+
+    # ----------------------------------------------------------------- steps
+    def _merge_local(self, c: StepContext, fid: int, pc: int, locs: list[Any], pending: list[Any], base: int) -> bool:
+        """The ``local`` reduction: merge statements that touch only the thread's stack."""
+        eff = self.effects
+        if not eff.local[fid][pc]:
+            return False
+        if self.functions[fid].instrs[pc].kind != "return":
+            return True
+        caller = pending[-1] if pending else (self.interner.S.values[base][1:] if base != EMPTY_STACK else None)
+        return caller is None or bool(eff.local_resume[caller[0]].get(caller[1], False))
+
+    def _step(self, d: Decoded, tid: int, prefix: Sequence[int], merge: MergeFn | None) -> State | StepFailure | None:
+        state = d.state
+        c = self._ctx
+        sid = state[d.base + tid]
+        entry = self.interner.S.values[sid]
+        G, H, I_ = d.G, d.H, d.I
+        c.G = G
+        c.H = H
+        c.I = I_
+        c.hd = []
+        c.spawned = []
+        c.stacks = state[d.base:]
+        c.tid = tid
+        c.dirty = False
+        c.atomic = 0
+        c.prefix = prefix
+        c.choice_pos = 0
+        c.arities = []
+        if self.symbolic:
+            c.P = list(d.P)
+            c.solver = self.solver
+            symvals.set_active(c)
+        try:
+            new_sid = self.exe.run(c, entry[0], entry[1], entry[2], list(entry[3:]), merge,
+                                   self.effects.local_no_return if merge is not None else None)
+        except AssertFailed as exc:
+            return self._failure("assert", exc.message, exc, tid, d, c.P)
+        except ModelFault as exc:
+            return self._failure("error", str(exc), exc, tid, d, c.P)
+        except symvals.SolverUnknown as exc:
+            raise Inconclusive(f"solver: {exc}") from exc
+        if new_sid is None:
+            return None
+        g, h, i = c.G, c.H, c.I
+        if type(g) is list:
+            g = tuple(g)
+            gid = self.interner.G.intern(g)
+        else:
+            gid = state[0]
+        pc = canonical_pc(c.P) if self.symbolic else d.P
+        mid = state[1] if i is I_ and pc == d.P else self.interner.M.intern((i, pc))
+        n = d.n
+        if type(h) is tuple and not c.spawned:
+            out = list(state)
+            out[0] = gid
+            out[1] = mid
+            out[d.base + tid] = new_sid
+            result = tuple(out)
+        else:
+            rid = self.interner.R.intern
+            ids = list(state[2 : d.base])
+            if type(h) is list:
+                for k in c.hd:
+                    ids[k] = rid(h[k])
+                for k in range(n, len(h)):
+                    ids.append(rid(h[k]))
+                h = tuple(h)
+            stacks = list(state[d.base :])
+            stacks[tid] = new_sid
+            stacks.extend(c.spawned)
+            result = (gid, mid, *ids, *stacks)
+        self._fresh[result] = (g, h, i)
+        return result
+
+    def _failure(self, kind: str, message: str, exc: Exception, tid: int, d: Decoded | None,
+                 context_pc: list[Any]) -> StepFailure:
+        fid, pc = getattr(exc, "where", (None, None))
+        info = self.functions[fid].instrs[pc].info if fid is not None and pc is not None else None
+        prop = (assert_tag(message) or message) if kind == "assert" else None
+        witness: tuple[tuple[str, int], ...] = ()
+        if self.symbolic and self.solver is not None and self.sym_vars:
+            witness = self._witness(context_pc)
+        return StepFailure(
+            witness=witness,
+            kind=kind,
+            property=prop,
+            message=message,
+            location=(info.path, info.line) if info else None,
+            text=info.text if info else "",
+            thread=d.I[tid][0] if d is not None and tid >= 0 else "init",
+        )
+
+    def _witness(self, constraints: list[Any]) -> tuple[tuple[str, int], ...]:
+        if self.solver is None or not self.sym_vars:
+            return ()
+        return tuple(self.solver.witness([p.t for p in constraints], self.sym_vars).items())
+
+    def thread_outcomes(self, d: Decoded, tid: int, merge: MergeFn | None) -> list[tuple[tuple[int, ...], State | StepFailure]]:
+        """Every outcome of one step of thread ``tid`` with its picks, in pick order."""
+        out = self._step(d, tid, (), merge)
+        arities = self._ctx.arities
+        if not arities:  # no choice: one outcome (or blocked)
+            return [((), out)] if out is not None else []
+        results: list[tuple[tuple[int, ...], State | StepFailure]] = []
+        pending: list[tuple[int, ...]] = []
+        prefix: tuple[int, ...] = ()
+        while True:
+            used = prefix + (0,) * (len(arities) - len(prefix))
+            if out is not None:  # None: blocked for this combination of picks
+                results.append((used[: len(arities)], out))
+            # queue alternatives, deepest position first so outcomes come in lexicographic order
+            alts = [(*used[:j], v) for j in range(len(prefix), len(arities)) for v in range(arities[j] - 1, 0, -1)]
+            pending.extend(sorted(alts, reverse=True))
+            if not pending:
+                return results
+            prefix = pending.pop()
+            out = self._step(d, tid, prefix, merge)
+            arities = self._ctx.arities
+
+    # ------------------------------------------------------ engine interface
+    def initial_states(self) -> list[State | StepFailure]:
+        """The initial states (one per combination of init()'s choices, duplicates merged),
+        or a StepFailure where init() itself fails on that combination."""
+        if self._initial is None:
+            self._initial = self._compute_initial()
+            if self._por is not None:
+                self._por.start([s for s in self._initial if not isinstance(s, StepFailure)])
+        return self._initial
+
+    def _compute_initial(self) -> list[State | StepFailure]:
+        G0 = tuple(g.initial for g in self.program.globals)
+        init = self.program.init
+        if init is None:
+            return [self.interner.encode(G0, (), (), (), ())]
+        outcomes: list[State | StepFailure] = []
+        c = self._ctx
+        pending: list[tuple[int, ...]] = [()]
+        while pending:
+            prefix = pending.pop()
+            c.G, c.H, c.I = G0, (), ()
+            c.hd = []
+            c.spawned = []
+            c.stacks = ()
+            c.tid = -1
+            c.dirty = False
+            c.atomic = 1
+            c.prefix = prefix
+            c.choice_pos = 0
+            c.arities = []
+            if self.symbolic:
+                c.P = []
+                c.solver = self.solver
+                symvals.set_active(c)
+            try:
+                out = self.exe.run(c, EMPTY_STACK, init.id, 0, [None] * self.exe.nslots[init.id], None)
+                if out is None:
+                    info = self.functions[init.id].instrs[0].info
+                    outcomes.append(StepFailure("error", None, "init() blocked on a wait_until", (info.path, info.line), info.text, "init"))
+                else:
+                    pc = canonical_pc(c.P) if self.symbolic else ()
+                    outcomes.append(self.interner.encode(tuple(c.G), c.I, pc, tuple(c.H), c.spawned))
+            except AssertFailed as exc:
+                outcomes.append(self._failure("assert", exc.message, exc, -1, None, c.P))
+            except ModelFault as exc:
+                outcomes.append(self._failure("error", str(exc), exc, -1, None, c.P))
+            except symvals.SolverUnknown as exc:
+                raise Inconclusive(f"solver: {exc}") from exc
+            arities = c.arities
+            used = tuple(prefix) + (0,) * (len(arities) - len(prefix))
+            alts = [(*used[:j], v) for j in range(len(prefix), len(arities)) for v in range(1, arities[j])]
+            pending.extend(sorted(alts, reverse=True))
+        seen: dict[Any, None] = {}
+        for o in outcomes:
+            seen.setdefault(o, None)
+        return list(seen)
+
+    def expand(self, state: State) -> tuple[list[State | StepFailure], list[int]]:
+        """Every thread's steps (merged as the reduction says), with transition codes."""
+        self._fresh.clear()
+        d = self.decode(state)
+        outs: list[State | StepFailure] = []
+        codes: list[int] = []
+        stacks = state[d.base :]
+        merge = self.merge
+        por = self._por
+        for tid in range(len(stacks)):
+            if stacks[tid] == EMPTY_STACK:
+                continue
+            results = por.cached(d, tid) if por is not None else None
+            if results is None:
+                results = self.thread_outcomes(d, tid, merge)
+            code = tid << CODE_SHIFT
+            for k, (_, o) in enumerate(results):
+                outs.append(o)
+                codes.append(code | k)
+        return outs, codes
+
+    def ample(self, state: State, fresh: Callable[[list[Any]], bool]) -> tuple[list[State | StepFailure], list[int]] | None:
+        """The steps of one thread whose next step is safe (see lang/reduce.py) and that
+        lead only to states ``fresh`` accepts (the engine's cycle proviso), or None."""
+        if self._por is None:
+            return None
+        self._fresh.clear()
+        return self._por.ample(self.decode(state), fresh)
+
+    def successors(self, state: State) -> list[State | StepFailure]:
+        """The literal successors (one statement per step), in the order of the path token."""
+        return [o for _, o in self.transitions(state)]
+
+    def transitions(self, state: State) -> list[tuple[StepLabel, State | StepFailure]]:
+        self._fresh.clear()
+        d = self.decode(state)
+        out: list[tuple[StepLabel, State | StepFailure]] = []
+        stacks = state[d.base :]
+        for tid in range(len(stacks)):
+            if stacks[tid] == EMPTY_STACK:
+                continue
+            entry = self.interner.S.values[stacks[tid]]
+            info = self.functions[entry[1]].instrs[entry[2]].info
+            name = d.I[tid][0]
+            for choices, o in self.thread_outcomes(d, tid, None):
+                out.append((StepLabel(tid, name, info, choices), o))
+        return out
+
+    def literal_path(self, codes: Sequence[int]) -> tuple[int, ...]:
+        """The literal path (initial index, then literal successor indices) that the
+        path of transition codes ``codes`` (initial index first) stands for."""
+        inits = self.initial_states()
+        if not codes:
+            return ()
+        out = [codes[0]]
+        if isinstance(inits[codes[0]], StepFailure):
+            return tuple(out)
+        state = inits[codes[0]]
+        assert not isinstance(state, StepFailure)
+        for n, code in enumerate(codes[1:], start=1):
+            tid, k = code >> CODE_SHIFT, code & CODE_MASK
+            d = self.decode(state)
+            if self.merge is None:  # codes are literal steps already
+                trans = self.transitions(state)
+                offset = next((j for j, (lab, _) in enumerate(trans) if lab.tid == tid), len(trans))
+                if offset + k >= len(trans) or trans[offset + k][0].tid != tid:
+                    raise NondeterminismError(f"step {n}: thread {tid} has no step {k}")
+                out.append(offset + k)
+                nxt = trans[offset + k][1]
+                if isinstance(nxt, StepFailure):
+                    break
+                state = nxt
+                continue
+            results = self.thread_outcomes(d, tid, self.merge)
+            if k >= len(results):
+                raise NondeterminismError(f"step {n}: thread {tid} has {len(results)} outcomes, the path takes {k}")
+            picks, target = results[k]
+            reached = self._literal_steps(state, tid, picks, target, out)
+            if reached is None:
+                break
+            state = reached
+        return tuple(out)
+
+    def _literal_steps(self, state: State, tid: int, picks: tuple[int, ...], target: State | StepFailure,
+                       out: list[int]) -> State | None:
+        """Append the literal steps of thread ``tid`` that lead from ``state`` to ``target``
+        (a merged step, taken with ``picks``); the state reached, or None when the steps
+        end in a failure."""
+        pos = 0
+        for _ in range(self.merge_limit + 2):
+            trans = self.transitions(state)
+            match = None
+            for j, (lab, o) in enumerate(trans):
+                if lab.tid != tid:
+                    continue
+                want = picks[pos : pos + len(lab.choices)]
+                want = want + (0,) * (len(lab.choices) - len(want))
+                if lab.choices == want:  # the picks of one step form a prefix-free tree
+                    match = (j, lab, o)
+                    break
+            if match is None:
+                raise NondeterminismError(f"thread {tid} has no literal step with the picks {picks[pos:]}")
+            j, lab, o = match
+            pos += len(lab.choices)
+            out.append(j)
+            if isinstance(o, StepFailure):
+                return None
+            if o == target:
+                return o
+            state = o
+        raise NondeterminismError("a merged step could not be replayed as literal steps")
+
+    @property
+    def merge_limit(self) -> int:
+        from mmnotif_check.lang.executor import MERGE_LIMIT
+
+        return MERGE_LIMIT
+
+    # ----------------------------------------------------------- properties
+    def check_invariants(self, state: State, only: frozenset[str] | None = None) -> PropertyFailure | None:
+        return self._check(self.invariants, state, only)
+
+    def check_finals(self, state: State, only: frozenset[str] | None = None) -> PropertyFailure | None:
+        return self._check(self.finals, state, only)
+
+    def _check(self, props: list[Any], state: State, only: frozenset[str] | None) -> PropertyFailure | None:
+        if not props:
+            return None
+        g, h, i = self._data(state)
+        if self.symbolic:
+            assert self.solver is not None
+            pc = self.interner.M.values[state[1]][1]
+            return check_symbolic(props, g, h, i, pc, self.solver, only, self._witness)
+        return check_concrete(props, View(g, h, i), only)
+
+    def statistics(self) -> list[tuple[str, float]]:
+        """Solver statistics of a symbolic model (empty for concrete models)."""
+        if self.solver is None:
+            return []
+        return [
+            ("solver_calls", self.solver.calls),
+            ("solver_cache_hits", self.solver.hits),
+            ("solver_seconds", round(self.solver.seconds, 3)),
+        ]
+
+    def is_terminal(self, state: State) -> bool:
+        infos, _ = self.interner.M.values[state[1]]
+        base = len(state) - len(infos)
+        for k, (_, daemon) in enumerate(infos):
+            if not daemon and state[base + k] != EMPTY_STACK:
+                return False
+        return True
+
+    def blocked_threads(self, state: State) -> list[BlockedThread]:
+        infos, _ = self.interner.M.values[state[1]]
+        base = len(state) - len(infos)
+        out = []
+        for k, (name, daemon) in enumerate(infos):
+            sid = state[base + k]
+            if sid == EMPTY_STACK:
+                continue
+            entry = self.interner.S.values[sid]
+            fid, pc = entry[1], entry[2]
+            instrs = self.functions[fid].instrs
+            info = instrs[pc].info
+            text = info.text
+            if info.kind == "atomic" and pc + 1 < len(instrs):
+                text = f"{text} {instrs[pc + 1].info.text}"
+            out.append(BlockedThread(name, daemon, (info.path, info.line), text))
+        return out
+
+    # ---------------------------------------------------------- inspection
+    def global_values(self, state: State) -> tuple[Any, ...]:
+        """The values of the globals in ``state``, in declaration order."""
+        return tuple(self.interner.G.values[state[0]])
+
+    def path_condition(self, state: State) -> tuple[Any, ...]:
+        """The symbolic path condition of ``state`` (``()`` for concrete models)."""
+        return tuple(self.interner.M.values[state[1]][1])
+
+    def thread_names(self, state: State) -> list[str]:
+        return [n for n, _ in self.interner.M.values[state[1]][0]]
+
+    def describe_state(self, state: State) -> dict[str, Any]:
+        """A JSON-friendly view of a state: globals, objects, threads (with locals)."""
+        d = Decoded(state, self.interner)
+        stacks = [self.interner.frames(state[d.base + k]) for k in range(len(d.I))]
+        return self.inspector.describe(d.G, d.H, d.I, stacks)
+
+    def diff(self, before: State, after: State, tid: int | None) -> list[tuple[str, Any, Any]]:
+        """What a step changed: (name, old, new) for globals, fields, spawned threads, locals."""
+        b = Decoded(before, self.interner)
+        a = Decoded(after, self.interner)
+        old_top = new_top = None
+        same_depth = False
+        if tid is not None and tid >= 0:
+            ob = self.interner.frames(before[b.base + tid])
+            nb = self.interner.frames(after[a.base + tid])
+            old_top = ob[-1] if ob else None
+            new_top = nb[-1] if nb else None
+            same_depth = len(ob) == len(nb)
+        return self.inspector.diff((b.G, b.H, b.I), (a.G, a.H, a.I), tid, old_top, new_top, same_depth)
+
+    def local_names(self, fid: int) -> list[str]:
+        return self.functions[fid].local_names
+
+
+def load_model(
+    path: str,
+    overrides: Mapping[str, Any] | None = None,
+    reduction: str = "por",
+    properties: frozenset[str] | None = None,
+    solver_timeout_ms: int = symvals.SOLVER_TIMEOUT_MS,
+) -> CompiledModel:
+    """Compile a model file; raises :class:`InputError` for anything outside the language.
+
+    ``reduction`` chooses how steps are merged and interleavings reduced (verdicts never
+    change; see docs/language.md): ``none``, ``local`` or ``por`` (the default).
+    """
+    program = compile_program(path, overrides)
+    try:
+        return CompiledModel(program, reduction, properties, solver_timeout_ms)
+    except SyntaxError as exc:  # a compiler bug, never the user's fault; say so clearly
+        raise InputError(path, 1, 1, f"internal error compiling the model: {exc}") from None
+
+
+__all__ = ["REDUCTIONS", "CompiledModel", "State", "jsonable", "load_model", "ir"]
