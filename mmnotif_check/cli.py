@@ -23,7 +23,7 @@ from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.lang.loader import display_path
 from mmnotif_check.lang.system import load_model
-from mmnotif_check.options import CheckOptions
+from mmnotif_check.options import REDUCTIONS, STORES, CheckOptions
 from mmnotif_check.runner import check_model
 from mmnotif_check.spec import _Locator, load_spec
 from mmnotif_check.trace.build import build_trace, follow, violation_at_end
@@ -95,23 +95,31 @@ def cli() -> None:
 
 
 def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None, timeout: float | None,
-             max_memory: int | None, props: Sequence[str], no_deadlock: bool, reduce: str = "none") -> CheckOptions:
+             max_memory: int | None, props: Sequence[str], no_deadlock: bool, reduce: str | None = None,
+             store: str | None = None, symmetry: bool | None = None, shortest: bool = False,
+             base: CheckOptions | None = None) -> CheckOptions:
+    """The options of a run: the command line over ``base`` (a spec's) over the defaults."""
     if bfs and dfs:
         raise option_error("--bfs and --dfs exclude each other")
     for name, v in (("--max-states", max_states), ("--max-depth", max_depth), ("--max-memory", max_memory)):
         if v is not None and v < 0:
             raise option_error(f"{name} must not be negative")
-    if timeout is not None and timeout <= 0:
+    if timeout is not None and not timeout > 0:
         raise option_error("--timeout must be positive")
+    b = base or CheckOptions()
     return CheckOptions(
-        strategy="dfs" if dfs else "bfs",
-        max_states=max_states,
-        max_depth=max_depth,
-        timeout=timeout,
-        max_memory_mb=max_memory,
-        properties=frozenset(props) if props else None,
-        check_deadlock=not no_deadlock,
-        reduction=reduce,
+        strategy="dfs" if dfs else "bfs" if bfs else b.strategy,
+        max_states=max_states if max_states is not None else b.max_states,
+        max_depth=max_depth if max_depth is not None else b.max_depth,
+        timeout=timeout if timeout is not None else b.timeout,
+        max_memory_mb=max_memory if max_memory is not None else b.max_memory_mb,
+        properties=frozenset(props) if props else b.properties,
+        check_deadlock=False if no_deadlock else b.check_deadlock,
+        reduction=reduce or b.reduction,
+        store=store or b.store,
+        symmetry=b.symmetry if symmetry is None else symmetry,
+        shortest=shortest or b.shortest,
+        solver_timeout_ms=b.solver_timeout_ms,
     )
 
 
@@ -126,8 +134,16 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--max-memory", type=int, default=None, metavar="MIB", help="Stop when peak memory exceeds MIB.")
 @click.option("--property", "props", multiple=True, help="Check only this invariant/final (repeatable).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
-@click.option("--reduce", type=click.Choice(["none", "local"]), default=None,
-              help="local: run statements that touch only the thread's own stack in the step before them.")
+@click.option("--reduce", type=click.Choice(REDUCTIONS), default=None,
+              help="Reduction (verdicts never change): por (default; partial-order reduction), "
+                   "local (merge statements touching only the thread's stack), none (literal).")
+@click.option("--store", type=click.Choice(STORES), default=None,
+              help="Visited states: fingerprint (default; 64-bit hashes, the omission probability "
+                   "is printed) or exact.")
+@click.option("--symmetry/--no-symmetry", default=None,
+              help="Canonicalise interchangeable threads and objects (default off).")
+@click.option("--shortest", is_flag=True,
+              help="After a reduced search finds a violation, search for a shortest counterexample.")
 @click.option("--solver-timeout", type=int, default=None, metavar="MS",
               help="Z3 time limit per query, default 10000 (unknown: exit 3).")
 @click.option("--trace-out", type=click.Path(dir_okay=False), default=None, help="Write the JSON report here.")
@@ -137,8 +153,8 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--quiet", "-q", is_flag=True, help="No live progress line on stderr.")
 def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None,
            timeout: float | None, max_memory: int | None, props: Sequence[str], no_deadlock: bool,
-           reduce: str | None, solver_timeout: int | None, trace_out: str | None, as_json: bool, fmt: str,
-           quiet: bool) -> None:
+           reduce: str | None, store: str | None, symmetry: bool | None, shortest: bool,
+           solver_timeout: int | None, trace_out: str | None, as_json: bool, fmt: str, quiet: bool) -> None:
     """Verify MODEL.py or SPEC.toml: exit 0 holds, 1 violated, 2 bad input, 3 incomplete.
 
     With a spec, its model, constants, properties and budgets are the defaults and the
@@ -148,26 +164,16 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
         if solver_timeout is not None and solver_timeout <= 0:
             raise option_error("--solver-timeout must be positive")
         cli_sets = parse_set(sets)
-        cli_options = _options(bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock, reduce or "none")
-        model_path, overrides, options, spec_path = target, dict(cli_sets), cli_options, None
+        option_args = (bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock, reduce, store,
+                       symmetry, shortest)
+        model_path, overrides, options, spec_path = target, dict(cli_sets), _options(*option_args), None
         if target.endswith(".toml"):
             spec = load_spec(target)
             spec_path = spec.path
             model_path = display_path(spec.model)
             overrides = {**spec.constants, **cli_sets}
-            base = spec.options
-            options = CheckOptions(
-                strategy="dfs" if dfs else "bfs" if bfs else base.strategy,
-                max_states=max_states if max_states is not None else base.max_states,
-                max_depth=max_depth if max_depth is not None else base.max_depth,
-                timeout=timeout if timeout is not None else base.timeout,
-                max_memory_mb=max_memory if max_memory is not None else base.max_memory_mb,
-                properties=frozenset(props) if props else base.properties,
-                check_deadlock=False if no_deadlock else base.check_deadlock,
-                reduction=reduce or base.reduction,
-                solver_timeout_ms=solver_timeout or base.solver_timeout_ms,
-            )
-        elif solver_timeout is not None:
+            options = _options(*option_args, base=spec.options)
+        if solver_timeout is not None:
             options = options.with_(solver_timeout_ms=solver_timeout)
         sets = [f"{k}={_literal(v)}" for k, v in overrides.items()] if spec_path is not None else list(sets)
         try:
@@ -202,9 +208,9 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
     if as_json or fmt == "json":
         click.echo(json.dumps(report, indent=2))
     elif fmt in TRACE_FORMATS:
-        _echo_trace_format(report, fmt, render_text(target, outcome.result, outcome.trace, list(sets), options.reduction))
+        _echo_trace_format(report, fmt, render_text(target, outcome.result, outcome.trace, list(sets)))
     else:
-        click.echo(render_text(target, outcome.result, outcome.trace, list(sets), options.reduction))
+        click.echo(render_text(target, outcome.result, outcome.trace, list(sets)))
     sys.exit(outcome.result.exit_code)
 
 
@@ -223,9 +229,8 @@ def _echo_trace_format(report: dict[str, Any], fmt: str, text: str) -> None:
 @click.argument("target")
 @click.option("--path", "token", default=None, help="The replay token printed with a counterexample.")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE")
-@click.option("--reduce", type=click.Choice(["none", "local"]), default="none")
-@click.option("--json", "as_json", is_flag=True)
-def replay(target: str, token: str | None, sets: Sequence[str], reduce: str, as_json: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report of the replayed trace.")
+def replay(target: str, token: str | None, sets: Sequence[str], as_json: bool) -> None:
     """Re-execute a counterexample and confirm the violation it ends in.
 
     TARGET is MODEL.py with --path TOKEN, or a JSON report (TRACE.json, from verify
@@ -234,7 +239,7 @@ def replay(target: str, token: str | None, sets: Sequence[str], reduce: str, as_
     exit 2: it is not (the message names the step and why).
     """
     if target.endswith(".json"):
-        _replay_report(target, token, sets, reduce, as_json)
+        _replay_report(target, token, sets, as_json)
         return
     if token is None:
         fail_input(option_error("replay MODEL.py needs --path TOKEN (or give a TRACE.json report instead)"))
@@ -245,7 +250,7 @@ def replay(target: str, token: str | None, sets: Sequence[str], reduce: str, as_
             path = parse_path(token)
         except ValueError as exc:
             raise option_error(f"--path: {exc}") from None
-        model = load_model(target, overrides, reduce)
+        model = load_model(target, overrides, "none")
     except InputError as err:
         fail_input(err)
         return
@@ -260,9 +265,9 @@ def replay(target: str, token: str | None, sets: Sequence[str], reduce: str, as_
         sys.exit(2)
     result = Result(VIOLATED, Stats(0, 0, len(path) - 1, 0.0, peak_memory_kib()), violation, path)
     if as_json:
-        click.echo(json.dumps(report_dict(target, model.path, model.constants, CheckOptions(reduction=reduce), result, trace), indent=2))
+        click.echo(json.dumps(report_dict(target, model.path, model.constants, CheckOptions(), result, trace), indent=2))
     else:
-        click.echo(render_text(target, result, trace, list(sets), reduce))
+        click.echo(render_text(target, result, trace, list(sets)))
         click.echo("replay confirmed: the path is a real execution ending in this violation")
     sys.exit(1)
 
@@ -310,13 +315,13 @@ def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | No
     sys.exit(g.exit_code(rows))
 
 
-def _replay_report(target: str, token: str | None, sets: Sequence[str], reduce: str, as_json: bool) -> None:
+def _replay_report(target: str, token: str | None, sets: Sequence[str], as_json: bool) -> None:
     from mmnotif_check.trace.load import load_report
     from mmnotif_check.trace.replay import replay_report
 
     try:
-        if token is not None or sets or reduce != "none":
-            raise option_error("--path, --set and --reduce come from the trace file; do not give them with a .json TARGET")
+        if token is not None or sets:
+            raise option_error("--path and --set come from the trace file; do not give them with a .json TARGET")
         replayed = replay_report(load_report(target))
     except InputError as err:
         fail_input(err)
@@ -326,7 +331,7 @@ def _replay_report(target: str, token: str | None, sets: Sequence[str], reduce: 
         report = report_dict(target, model.path, model.constants, replayed.options, result, trace)
         click.echo(json.dumps(report, indent=2))
     else:
-        click.echo(render_text(target, result, trace, [], replayed.options.reduction,
+        click.echo(render_text(target, result, trace, [],
                                replay=f"mmnotif-check replay {shlex.quote(target)}"))
         click.echo("replay confirmed: the trace is a real execution of the model and ends in this violation")
     if replayed.moved:
@@ -389,14 +394,13 @@ def _follow_to(model: Any, token: str) -> tuple[tuple[int, ...], Any]:
 @click.option("--at", "token", default="0", show_default=True,
               help="A path token: initial state index, then successor indices (0/2/1).")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
-@click.option("--reduce", type=click.Choice(["none", "local"]), default="none")
 @click.option("--json", "as_json", is_flag=True, help="Print the state and the steps as JSON.")
-def explore(target: str, token: str, sets: Sequence[str], reduce: str, as_json: bool) -> None:
+def explore(target: str, token: str, sets: Sequence[str], as_json: bool) -> None:
     """Show the state at a path and the steps enabled there (with the token of each successor)."""
     from mmnotif_check.trace.views import explore_json, render_explore
 
     try:
-        model = load_model(target, parse_set(sets), reduce)
+        model = load_model(target, parse_set(sets), "none")
         path, state = _follow_to(model, token)
     except InputError as err:
         fail_input(err)
@@ -429,11 +433,10 @@ def list_model(target: str, sets: Sequence[str], as_json: bool) -> None:
 @cli.command()
 @click.argument("target")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
-@click.option("--reduce", type=click.Choice(["none", "local"]), default="none")
 @click.option("--max-states", type=int, default=2000, show_default=True, help="Refuse models with more states.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
               help="Write the DOT file here (atomically) instead of stdout.")
-def graph(target: str, sets: Sequence[str], reduce: str, max_states: int, out: str | None) -> None:
+def graph(target: str, sets: Sequence[str], max_states: int, out: str | None) -> None:
     """Write the whole reachable state graph of a small model as Graphviz DOT."""
     from mmnotif_check.trace.dot import to_dot
     from mmnotif_check.trace.graph import TooManyStates, state_graph
@@ -441,7 +444,7 @@ def graph(target: str, sets: Sequence[str], reduce: str, max_states: int, out: s
     try:
         if max_states < 1:
             raise option_error("--max-states must be at least 1")
-        model = load_model(target, parse_set(sets), reduce)
+        model = load_model(target, parse_set(sets), "none")
         try:
             g = state_graph(model, max_states)
         except TooManyStates:

@@ -20,14 +20,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from mmnotif_check import __version__
-from mmnotif_check.engine.result import INCONCLUSIVE, VIOLATED, format_path
+from mmnotif_check.engine.result import INCONCLUSIVE, VIOLATED, Violation, format_path
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.lang.loader import display_path, load_sources
@@ -116,6 +116,25 @@ def cache_key(spec: Spec, checker: str) -> str:
     return h.hexdigest()
 
 
+def property_matches(want: str, vprop: str | None, vkind: str | None, vmsg: str | None) -> bool:
+    """A violation is of property ``want``: its name, its kind, or (asserts) in its message."""
+    return want in (vprop, vkind) or (vkind == "assert" and bool(vmsg) and want in str(vmsg))
+
+
+def expected_violation(spec: Spec) -> Callable[[Violation], bool] | None:
+    """The test a violation must pass to be the one the spec expects (None: any)."""
+    ex = spec.expect
+    if ex.verdict != VIOLATED or (ex.property is None and ex.kind is None):
+        return None
+
+    def accept(v: Violation) -> bool:
+        if ex.property is not None and not property_matches(ex.property, v.property, v.kind, v.message):
+            return False
+        return ex.kind is None or ex.kind == v.kind
+
+    return accept
+
+
 def judge(spec: Spec, verdict: str, vprop: str | None, vkind: str | None, vmsg: str | None, steps: int | None) -> tuple[str, str]:
     """Compare an outcome with the spec's expectation: (status, detail)."""
     ex = spec.expect
@@ -126,10 +145,8 @@ def judge(spec: Spec, verdict: str, vprop: str | None, vkind: str | None, vmsg: 
     if verdict != ex.verdict:
         return "fail", f"expected {ex.verdict}, got {verdict}"
     if verdict == VIOLATED:
-        if ex.property is not None:
-            names = {vprop, vkind}
-            if ex.property not in names and not (vkind == "assert" and vmsg and ex.property in vmsg):
-                return "fail", f"expected property {ex.property}, but {vkind} {vprop or ''} was violated".rstrip()
+        if ex.property is not None and not property_matches(ex.property, vprop, vkind, vmsg):
+            return "fail", f"expected property {ex.property}, but {vkind} {vprop or ''} was violated".rstrip()
         if ex.kind is not None and ex.kind != vkind:
             return "fail", f"expected a {ex.kind} violation, got {vkind}"
         if ex.max_trace_steps is not None and steps is not None and steps > ex.max_trace_steps:
@@ -153,7 +170,7 @@ def run_spec(spec: Spec) -> GateRow:
             if unknown:
                 line, col = _Locator(spec.path.read_text()).find("spec", "properties")
                 raise InputError(spec.shown, line, col, f"[spec].properties: the model has no invariant or final '{unknown[0]}' (known: {', '.join(model.property_names)})")
-        outcome = check_model(model, spec.options)
+        outcome = check_model(model, spec.options, accept=expected_violation(spec))
     except OverrideError as err:
         line, col = _Locator(spec.path.read_text()).find("constants", err.name)
         return _error_row(spec.shown, spec.description, expected,
@@ -170,6 +187,9 @@ def run_spec(spec: Spec) -> GateRow:
     status, detail = judge(spec, r.verdict, v.property if v else None, v.kind if v else None, v.message if v else None, steps)
     if r.verdict == INCONCLUSIVE:
         detail = f"{detail}: {r.reason}" if detail else str(r.reason)
+    if r.passed_over is not None and status == "pass":
+        po = r.passed_over
+        detail = f"the search met {po.kind} {po.property or ''} first".replace("  ", " ")
     got = r.verdict
     if v is not None:
         got += f" ({v.property or v.kind})"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mmnotif_check.engine.result import VIOLATED, Result
+from mmnotif_check.engine.result import VIOLATED, Result, Violation
 from mmnotif_check.engine.search import ProgressFn, explore
 from mmnotif_check.lang.system import CompiledModel, load_model
 from mmnotif_check.options import CheckOptions
@@ -20,9 +20,11 @@ class Outcome:
     trace: Trace | None
 
 
-def check_model(model: CompiledModel, options: CheckOptions, progress: ProgressFn | None = None) -> Outcome:
-    """Explore ``model``; on a violation, replay its path into a trace."""
-    result = explore(model, options, progress)
+def check_model(model: CompiledModel, options: CheckOptions, progress: ProgressFn | None = None,
+                accept: Callable[[Violation], bool] | None = None) -> Outcome:
+    """Explore ``model``; on a violation, replay its path into a trace (see
+    :func:`~mmnotif_check.engine.search.explore` for ``accept``)."""
+    result = explore(model, options, progress, accept=accept)
     trace = None
     if result.verdict == VIOLATED and result.path is not None and result.violation is not None:
         trace = build_trace(model, result.path, result.violation, options.properties)

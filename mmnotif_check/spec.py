@@ -8,7 +8,10 @@ Schema (documented in docs/specs.md)::
     properties = ["a", "b"]     # optional: check only these invariants/finals
     strategy = "bfs"            # optional: bfs | dfs
     deadlock = true             # optional: report deadlocks (default true)
-    reduction = "local"         # optional: none (default) | local
+    reduction = "por"           # optional: none | local | por (default)
+    store = "fingerprint"       # optional: exact | fingerprint (default)
+    symmetry = false            # optional: canonicalise interchangeable threads and objects
+    shortest = false            # optional: search for a shortest counterexample
     [check]                     # optional: the keys of [spec] other than model and
                                 #   description may stand here instead
     [constants]                 # optional: NAME = value overrides
@@ -35,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from mmnotif_check.errors import InputError
-from mmnotif_check.options import CheckOptions
+from mmnotif_check.options import REDUCTIONS, STORES, STRATEGIES, CheckOptions
 
 VERDICTS = ("holds", "violated", "inconclusive")
 KINDS = ("invariant", "final", "assert", "deadlock", "error")
@@ -47,6 +50,9 @@ SPEC_KEYS: dict[str, Any] = {
     "strategy": str,
     "deadlock": bool,
     "reduction": str,
+    "store": str,
+    "symmetry": bool,
+    "shortest": bool,
     "solver_timeout_ms": int,
     **BUDGET_KEYS,
 }
@@ -221,12 +227,14 @@ def load_spec(path: str | Path) -> Spec:
                 raise err("expect", key, f"[expect].{key} only makes sense with verdict = \"violated\"")
     if ex.get("max_trace_steps", 0) < 0:
         raise err("expect", "max_trace_steps", f"[expect].max_trace_steps must be 0 or more, not {ex['max_trace_steps']}")
-    strategy = sp.get("strategy", "bfs")
-    if strategy not in ("bfs", "dfs"):
-        raise err("spec", "strategy", f"[spec].strategy must be 'bfs' or 'dfs', not {strategy!r}")
-    reduction = sp.get("reduction", "none")
-    if reduction not in ("none", "local"):
-        raise err("spec", "reduction", f"[spec].reduction must be 'none' or 'local', not {reduction!r}")
+    defaults = CheckOptions()
+    choices = {}
+    for key, allowed in (("strategy", STRATEGIES), ("reduction", REDUCTIONS), ("store", STORES)):
+        value = sp.get(key, getattr(defaults, key))
+        if value not in allowed:
+            table = "check" if key in data.get("check", {}) else "spec"
+            raise err(table, key, f"[{table}].{key} must be one of {', '.join(repr(a) for a in allowed)}, not {value!r}")
+        choices[key] = value
     props = sp.get("properties")
     if props is not None and not all(isinstance(p, str) for p in props):
         raise err("spec", "properties", "[spec].properties must be an array of property names")
@@ -245,14 +253,17 @@ def load_spec(path: str | Path) -> Spec:
         if not _model_value(value):
             raise err("constants", name, f"[constants].{name}: {value!r} is not a model value (int, bool, string, or an array of these)")
     options = CheckOptions(
-        strategy=strategy,
+        strategy=choices["strategy"],
         max_states=budgets.get("max_states"),
         max_depth=budgets.get("max_depth"),
         timeout=float(budgets["timeout"]) if "timeout" in budgets else None,
         max_memory_mb=budgets.get("max_memory"),
         properties=frozenset(props) if props is not None else None,
         check_deadlock=sp.get("deadlock", True),
-        reduction=reduction,
+        reduction=choices["reduction"],
+        store=choices["store"],
+        symmetry=sp.get("symmetry", defaults.symmetry),
+        shortest=sp.get("shortest", defaults.shortest),
         solver_timeout_ms=sp.get("solver_timeout_ms", 10_000),
     )
     return Spec(

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from mmnotif_check import CheckOptions, explore, load_model
 from click.testing import CliRunner
 
 from mmnotif_check.cli import cli, main
@@ -36,7 +38,11 @@ def test_exit_0_when_every_property_holds():
     result = run("verify", PETERSON)
     assert result.exit_code == 0, result.output
     assert "HOLDS" in result.output
-    assert "states 293" in result.output  # the same number as the API reports
+    api = explore(load_model(str(PETERSON)), CheckOptions())
+    assert f"states {api.stats.states:,} " in result.output  # the same number as the API reports
+    assert "reduction por, fingerprint store" in result.output
+    literal = run("verify", PETERSON, "--reduce", "none", "--store", "exact")
+    assert "states 293 " in literal.output and "reduction none, exact store" in literal.output
 
 
 def test_exit_1_with_a_readable_counterexample():
@@ -83,8 +89,8 @@ def test_exit_3_on_the_depth_budget():
 
 
 def test_budget_large_enough_is_exhaustive():
-    assert run("verify", PETERSON, "--max-states", "293").exit_code == 0
-    assert run("verify", PETERSON, "--max-depth", "32").exit_code == 0
+    assert run("verify", PETERSON, "--max-states", "293", "--reduce", "none").exit_code == 0
+    assert run("verify", PETERSON, "--max-depth", "32", "--reduce", "none").exit_code == 0
 
 
 def test_set_changes_the_model():
@@ -129,8 +135,9 @@ def test_usage_errors_through_main_are_one_line(capsys):
 
 
 def test_json_report_of_a_violation():
-    report = verify_json(RACY_LOCK)
-    assert report["schema_version"] == 1
+    report = verify_json(RACY_LOCK, "--reduce", "none")
+    assert report["schema_version"] == 2
+    assert report["shortest"] is True and report["stats"]["reduction"] == "none"
     assert report["verdict"] == "violated"
     assert (report["property"], report["kind"]) == ("mutual_exclusion", "invariant")
     stats = report["stats"]
@@ -151,11 +158,12 @@ def test_json_report_of_a_violation():
 
 
 def test_json_report_when_holding():
-    report = verify_json(PETERSON)
+    report = verify_json(PETERSON, "--reduce", "none")
     assert report["verdict"] == "holds"
     assert report["property"] is None and report["kind"] is None and report["path"] is None
     assert report["trace"] == []
     assert report["stats"]["states"] == 293
+    assert report["stats"]["store"] == "fingerprint" and 0 < report["stats"]["omission_probability"] < 1e-12
 
 
 def test_json_report_when_inconclusive():

@@ -175,12 +175,12 @@ def test_statements_that_only_moved_still_replay(tmp_path):
 
 def test_malformed_json_names_line_and_column(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text('{\n  "schema_version": 1,\n  "path": oops\n}\n', encoding="utf-8")
+    bad.write_text('{\n  "schema_version": 2,\n  "path": oops\n}\n', encoding="utf-8")
     assert one_error(run("replay", bad))[:3] == (str(bad), 3, 11)
 
 
 def test_wrong_schema_version_and_missing_keys(racy_trace, tmp_path):
-    bad = edited(racy_trace, tmp_path / "v.json", '"schema_version": 1', '"schema_version": 99')
+    bad = edited(racy_trace, tmp_path / "v.json", '"schema_version": 2', '"schema_version": 99')
     _, line, col, msg = one_error(run("replay", bad))
     assert (line, col) == (2, 21) and "schema_version 99 is not supported" in msg
     report = json.loads(racy_trace.read_text(encoding="utf-8"))

@@ -328,9 +328,13 @@ BAD_SPECS: list[tuple[str, str, str]] = [
     ('[spec]\nmodel = "../models/peterson.py"\n[expect]\nverdict = "violated"\nkind = "invariants"\n',
      "5:1", "[expect].kind must be one of invariant, final, assert, deadlock, error"),
     ('[spec]\nmodel = "../models/peterson.py"\nstrategy = "ids"\n[expect]\nverdict = "holds"\n',
-     "3:1", "[spec].strategy must be 'bfs' or 'dfs'"),
-    ('[spec]\nmodel = "../models/peterson.py"\nreduction = "por"\n[expect]\nverdict = "holds"\n',
-     "3:1", "[spec].reduction must be 'none' or 'local'"),
+     "3:1", "[spec].strategy must be one of 'bfs', 'dfs', not 'ids'"),
+    ('[spec]\nmodel = "../models/peterson.py"\nreduction = "partial"\n[expect]\nverdict = "holds"\n',
+     "3:1", "[spec].reduction must be one of 'none', 'local', 'por', not 'partial'"),
+    ('[spec]\nmodel = "../models/peterson.py"\n[check]\nstore = "bitstate"\n[expect]\nverdict = "holds"\n',
+     "4:1", "[check].store must be one of 'exact', 'fingerprint', not 'bitstate'"),
+    ('[spec]\nmodel = "../models/peterson.py"\nsymmetry = "yes"\n[expect]\nverdict = "holds"\n',
+     "3:1", "[spec].symmetry must be a boolean, not 'yes'"),
     ('[spec]\nmodel = "../models/peterson.py"\nproperties = "mutual_exclusion"\n[expect]\nverdict = "holds"\n',
      "3:1", "[spec].properties must be an array"),
     ('[spec]\nmodel = "../models/peterson.py"\nproperties = [1]\n[expect]\nverdict = "holds"\n',
@@ -668,8 +672,8 @@ def _with_reason(monkeypatch: pytest.MonkeyPatch, reason: str) -> None:
     """Make every run inconclusive for ``reason`` (as a time budget or Ctrl-C would)."""
     real = runner.check_model
 
-    def fake(model: Any, options: Any) -> Any:
-        out = real(model, options.with_(max_states=5))
+    def fake(model: Any, options: Any, **kwargs: Any) -> Any:
+        out = real(model, options.with_(max_states=5), **kwargs)
         return dataclasses.replace(out, result=dataclasses.replace(out.result, verdict="inconclusive", reason=reason))
 
     monkeypatch.setattr(g, "check_model", fake)

@@ -17,7 +17,7 @@ def run(*args: str):
 
 
 def test_a_spec_that_holds_exits_0():
-    result = run("verify", str(ROOT / "specs/classic_peterson.toml"))
+    result = run("verify", str(ROOT / "specs/classic_peterson.toml"), "--reduce", "none")
     assert result.exit_code == 0, result.output
     assert "HOLDS" in result.output
     assert "states 585 " in result.output  # ROUNDS = 3 comes from the spec
@@ -33,7 +33,7 @@ def test_a_violated_spec_reports_its_property_and_a_replayable_command():
 
 
 def test_command_line_constants_override_the_spec():
-    result = run("verify", str(ROOT / "specs/classic_peterson.toml"), "--set", "ROUNDS=1")
+    result = run("verify", str(ROOT / "specs/classic_peterson.toml"), "--set", "ROUNDS=1", "--reduce", "none")
     assert result.exit_code == 0, result.output
     assert "states 101 " in result.output  # ROUNDS = 1 (golden count in test_classic_models)
 

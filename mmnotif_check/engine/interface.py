@@ -15,7 +15,7 @@ section 4, one statement per step) by :meth:`literal_path`, which is what traces
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 S = TypeVar("S", bound=Hashable)
@@ -40,6 +40,9 @@ class StepFailure:
     text: str
     thread: str
     witness: tuple[tuple[str, int], ...] = ()
+    # what a witness is computed from, once, for the violation reported (a symbolic model's
+    # path condition); not part of the failure's identity
+    context: tuple[Any, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class PropertyFailure:
     message: str
     location: tuple[str, int] | None
     witness: tuple[tuple[str, int], ...] = ()
+    context: tuple[Any, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,10 @@ class StepLabel:
 
 
 Outcome = Any  # a state, or a StepFailure
+
+# The bits of a transition code from this one up count the literal steps (statements) the
+# transition stands for (0 means 1): a breadth-first search orders states by them.
+STEP_COST_SHIFT = 32
 
 
 class TransitionSystem(Protocol[S]):

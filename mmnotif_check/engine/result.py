@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from mmnotif_check.engine.interface import BlockedThread
 
@@ -41,6 +42,7 @@ class Violation:
     thread: str | None = None
     blocked: tuple[BlockedThread, ...] = field(default_factory=tuple)
     witness: tuple[tuple[str, int], ...] = ()  # values of symbolic variables that trigger it
+    context: tuple[Any, ...] = field(default=(), compare=False)  # what the witness comes from
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ class Result:
     # a violation's trace is known to be a shortest one (BFS over the literal semantics,
     # or a reduced search confirmed by a literal search bounded by its length)
     shortest: bool = True
+    # with an acceptance test (explore's ``accept``): a violation it did not accept, met first
+    passed_over: Violation | None = None
+    # no state or time budget stopped the search (a depth bound may have): everything
+    # within the bound was explored
+    exhausted: bool = True
 
     @property
     def exit_code(self) -> int:

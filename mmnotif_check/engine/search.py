@@ -1,12 +1,15 @@
 """Explicit-state exploration: one shared loop, the search policy as a frontier.
 
-BFS (FIFO frontier) finds a shortest counterexample: after the first violation of
-length ``n`` the loop finishes the states of depth below ``n`` that could still yield a
-shorter one (a deadlock found when expanding them).  DFS (LIFO frontier) stops at the
-first violation.  The :class:`~mmnotif_check.engine.store.Trail` keeps, per stored state,
-its parent and the code of the step that produced it, so a discovery is a path of codes
-that the system turns into literal steps (:meth:`literal_path`) and the trace builder
-replays.
+BFS finds a shortest counterexample: states are expanded in order of the number of
+literal steps (statements) that reach them, so after the first violation of length ``n``
+the loop finishes the states below ``n`` that could still yield a shorter one (a deadlock
+found when expanding them).  Under a reduction a transition may stand for several
+literal steps, and the shortest path of the reduced graph need not be a shortest
+execution.  DFS (LIFO frontier) stops at the first violation.
+
+The :class:`~mmnotif_check.engine.store.Trail` keeps, per stored state, its parent and the
+code of the step that produced it, so a discovery is a path of codes that the system turns
+into literal steps (:meth:`literal_path`) and the trace builder replays.
 
 Partial-order reduction: when the system offers an ample set for a state, only those
 steps are explored if every state they lead to is new (the cycle proviso: every cycle of
@@ -16,6 +19,7 @@ otherwise the state is fully expanded.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import resource
 import time
@@ -24,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mmnotif_check.engine.interface import (
+    STEP_COST_SHIFT,
     Inconclusive,
     PropertyFailure,
     S,
@@ -43,7 +48,8 @@ def peak_memory_kib() -> int:
 
 
 def _from_property(f: PropertyFailure) -> Violation:
-    return Violation(kind=f.kind, property=f.property, message=f.message, location=f.location, witness=f.witness)
+    return Violation(kind=f.kind, property=f.property, message=f.message, location=f.location, witness=f.witness,
+                     context=f.context)
 
 
 def step_violation(f: StepFailure) -> Violation:
@@ -55,6 +61,7 @@ def step_violation(f: StepFailure) -> Violation:
         text=f.text,
         thread=f.thread,
         witness=f.witness,
+        context=f.context,
     )
 
 
@@ -69,6 +76,40 @@ def deadlock_violation(system: Any, state: Any) -> Violation:
     )
 
 
+class _Frontier:
+    """The states still to expand: by literal depth, oldest first (BFS), or a stack (DFS)."""
+
+    def __init__(self, bfs: bool) -> None:
+        self.bfs = bfs
+        self.size = 0
+        self.buckets: dict[int, deque[tuple[Any, int]]] = {}
+        self.cur = 0
+        self.stack: list[tuple[Any, int]] = []
+
+    def push(self, state: Any, sid: int, depth: int) -> None:
+        self.size += 1
+        if not self.bfs:
+            self.stack.append((state, sid))
+            return
+        bucket = self.buckets.get(depth)
+        if bucket is None:
+            bucket = self.buckets[depth] = deque()
+        bucket.append((state, sid))
+        if depth < self.cur:
+            self.cur = depth
+
+    def pop(self) -> tuple[Any, int]:
+        self.size -= 1
+        if not self.bfs:
+            return self.stack.pop()
+        bucket = self.buckets.get(self.cur)
+        while not bucket:
+            self.buckets.pop(self.cur, None)
+            self.cur += 1
+            bucket = self.buckets.get(self.cur)
+        return bucket.popleft()
+
+
 class _Budget(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -80,21 +121,65 @@ def explore(
     options: CheckOptions,
     progress: ProgressFn | None = None,
     progress_every: float = 1.0,
+    accept: Callable[[Violation], bool] | None = None,
 ) -> Result:
-    """Search the state space of ``system`` under ``options``; never overstates."""
+    """Search the state space of ``system`` under ``options``; never overstates.
+
+    With ``accept``, the search goes on past violations it does not accept (the first one
+    is kept) until it finds one it accepts: the gate looks for the violation a spec
+    expects, which a reduced search need not meet first.  The result reports the accepted
+    violation, else the first one found.
+    """
     configure = getattr(system, "set_reduction", None)
     if configure is not None and getattr(system, "reduction", None) != options.reduction:
         configure(options.reduction)
     enabled = gc.isenabled()
     gc.disable()  # states are acyclic tuples: the cyclic collector only costs time here
     try:
-        return _explore(system, options, progress, progress_every)
+        result = _explore(system, options, progress, progress_every, accept)
+        if (result.verdict == VIOLATED and not result.shortest and configure is not None
+                and (options.strategy == "bfs" or options.shortest)):
+            result = shorten(system, options, result, accept, progress, progress_every)
+        return result
     finally:
         if enabled:
             gc.enable()
 
 
-def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, progress_every: float) -> Result:
+SHORTEN_MIN_STATES = 20_000
+
+
+def shorten(system: Any, options: CheckOptions, found: Result, accept: Callable[[Violation], bool] | None,
+            progress: ProgressFn | None, progress_every: float) -> Result:
+    """Look for a shorter counterexample than ``found`` (from a reduced search) with a
+    breadth-first search of the literal semantics bounded by its length.  The search is
+    bounded by as many states as the search that found ``found`` stored (at least
+    :data:`SHORTEN_MIN_STATES`), or not at all with ``--shortest``: when it completes, the
+    result is a shortest counterexample (and, without ``accept``, the very one a search
+    without reduction reports)."""
+    assert found.path is not None
+    length = len(found.path) - 1
+    budget = None if options.shortest else max(SHORTEN_MIN_STATES, found.stats.states)
+    if length == 0:
+        return dataclasses.replace(found, shortest=True)
+    literal = options.with_(reduction="none", strategy="bfs", max_depth=length - 1, max_states=budget,
+                            store=options.store)
+    try:
+        system.set_reduction("none")
+        short = _explore(system, literal, progress, progress_every, accept)
+    finally:
+        system.set_reduction(options.reduction)
+    extra = (*found.stats.extra, ("shortening_states", short.stats.states))
+    stats = dataclasses.replace(found.stats, extra=extra, seconds=found.stats.seconds + short.stats.seconds)
+    wanted = accept or (lambda v: True)
+    assert found.violation is not None
+    if short.violation is not None and (wanted(short.violation) or not wanted(found.violation)):
+        return dataclasses.replace(short, stats=stats, shortest=True)
+    return dataclasses.replace(found, stats=stats, shortest=short.exhausted)
+
+
+def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, progress_every: float,
+             accept: Callable[[Violation], bool] | None) -> Result:
     start = time.perf_counter()
     only = options.properties
     bfs = options.strategy != "dfs"
@@ -103,7 +188,7 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     fingerprint = store.name == "fingerprint"
     trail = Trail()
     depth = trail.depth
-    frontier: deque[tuple[Any, int]] = deque()
+    frontier = _Frontier(bfs)
     transitions = 0
     max_depth = 0
     cut = False
@@ -131,14 +216,20 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
             max_depth=max_depth,
             seconds=time.perf_counter() - start,
             peak_memory_kib=peak_memory_kib(),
-            frontier=len(frontier),
+            frontier=frontier.size,
             reduction=getattr(system, "reduction", "none"),
             store=store.name,
             omission_probability=store.omission_probability(),
         )
 
+    other: tuple[int, int, int, Violation] | None = None  # the first violation not accepted
+
     def offer(length: int, parent: int, code: int, violation: Violation) -> None:
-        nonlocal best
+        nonlocal best, other
+        if accept is not None and not accept(violation):
+            if other is None:
+                other = (length, parent, code, violation)
+            return
         if best is None or length < best[0]:
             best = (length, parent, code, violation)
 
@@ -161,11 +252,11 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
             if not store.add(s):
                 continue
             sid = trail.add(-1, k, 0)
-            frontier.append((s, sid))
+            frontier.push(s, sid, 0)
             check_new(s, sid, 0)
         expansions = 0
-        while frontier and (bfs or best is None):
-            state, sid = frontier.popleft() if bfs else frontier.pop()
+        while frontier.size and (bfs or best is None):
+            state, sid = frontier.pop()
             d = depth[sid]
             if best is not None and d >= best[0]:
                 break
@@ -173,10 +264,10 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
             if expansions % CHECK_EVERY == 0:
                 now = time.perf_counter()
                 if deadline is not None and now >= deadline:
-                    frontier.append((state, sid))
+                    frontier.push(state, sid, d)
                     raise _Budget(f"timeout of {options.timeout:g} s")
                 if options.max_memory_mb is not None and peak_memory_kib() > options.max_memory_mb * 1024:
-                    frontier.append((state, sid))
+                    frontier.push(state, sid, d)
                     raise _Budget(f"memory budget of {options.max_memory_mb} MiB")
                 if progress is not None and now >= next_progress:
                     progress(stats())
@@ -193,8 +284,8 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
             if options.max_depth is not None and d >= options.max_depth:
                 cut = True
                 continue
-            nd = d + 1
             for o, code in zip(succs, codes, strict=True):
+                nd = d + ((code >> STEP_COST_SHIFT) or 1)
                 if type(o) is StepFailure:
                     offer(nd, sid, code, step_violation(o))
                     if best is not None and not bfs:
@@ -204,13 +295,13 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                 if key in seen:
                     continue
                 if max_states is not None and len(seen) >= max_states:
-                    frontier.appendleft((state, sid))
+                    frontier.push(state, sid, d)
                     raise _Budget(f"state budget of {max_states} states")
                 seen.add(key)
                 nid = trail.add(sid, code, nd)
                 if nd > max_depth:
                     max_depth = nd
-                frontier.append((o, nid))
+                frontier.push(o, nid, nd)
                 check_new(o, nid, nd)
                 if best is not None and not bfs:
                     break
@@ -223,19 +314,26 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     except Inconclusive as exc:
         reason = exc.reason
     except MemoryError:
-        frontier.clear()
+        frontier = _Frontier(bfs)
         reason = "out of memory"
     final_stats = stats()
+    passed_over = other[3] if other is not None and best is not None else None
+    if best is None and other is not None:
+        best = other
     if best is not None:
         length, parent, code, violation = best
         codes_path = trail.path(parent) if parent >= 0 else ()
         if code >= 0:
             codes_path = (*codes_path, code)
         path = system.literal_path(codes_path)
+        complete = getattr(system, "complete", None)
+        if complete is not None:  # e.g. the witness of a symbolic violation, computed once
+            violation = complete(violation)
         literal = getattr(system, "reduction", "none") == "none"
-        return Result(VIOLATED, final_stats, violation, path, shortest=bfs and literal)
+        return Result(VIOLATED, final_stats, violation, path, shortest=bfs and literal and passed_over is None,
+                      passed_over=passed_over, exhausted=reason is None)
     if reason is not None:
-        return Result(INCONCLUSIVE, final_stats, reason=reason)
+        return Result(INCONCLUSIVE, final_stats, reason=reason, exhausted=False)
     if cut:
         return Result(INCONCLUSIVE, final_stats, reason=f"depth budget of {options.max_depth} steps")
     return Result(HOLDS, final_stats)

@@ -32,6 +32,10 @@ MERGE_LIMIT = 10_000  # statements merged into one step at most (a local spin st
 MergeFn = Callable[[StepContext, int, int, list[Any], list[Any], int], bool]
 
 
+class CheckerBug(Exception):
+    """An error of the checker itself while running a step (never reported as the model's)."""
+
+
 def _cls_id(cls: str | None) -> int | None:
     return int(cls) if cls is not None else None
 
@@ -305,6 +309,7 @@ class Executable:
                     if pending:
                         fid, pc, locs = pending.pop()
                     elif base == EMPTY_STACK:
+                        c.steps = merged + 1
                         return EMPTY_STACK
                     else:
                         entry = svals[base]
@@ -325,6 +330,7 @@ class Executable:
                     fid, pc, locs, depth, base = saved
                     del pending[depth:]
                     c.atomic = 0
+                    merged -= 1
                     break
                 if c.atomic == 0:
                     if merge is None or merged >= MERGE_LIMIT:
@@ -332,7 +338,11 @@ class Executable:
                     merged += 1
                     if local is not None and local[fid][pc]:
                         continue  # cannot block, touches nothing shared
-                    if not merge(c, fid, pc, locs, pending, base):
+                    try:
+                        go_on = merge(c, fid, pc, locs, pending, base)
+                    except Exception as exc:  # never the model's fault
+                        raise CheckerBug(f"reduction failed at {fid}:{pc}: {exc!r}") from exc
+                    if not go_on:
                         break
                     saved = (fid, pc, list(locs), len(pending), base)
                     c.dirty = False
@@ -342,17 +352,21 @@ class Executable:
                     raise ModelFault("an atomic block ran for too long (an endless loop?)")
         except (AssertFailed, ModelFault) as exc:
             exc.where = (fid, pc)  # type: ignore[union-attr]
+            c.steps = merged + 1
             raise
-        except symvals.SolverUnknown:
+        except (symvals.SolverUnknown, CheckerBug):
             raise
         except RecursionError as exc:
             fault = ModelFault("recursion too deep")
             fault.where = (fid, pc)  # type: ignore[attr-defined]
+            c.steps = merged + 1
             raise fault from exc
         except Exception as exc:  # a Python error inside generated code
             fault = ModelFault(runtime.translate_python_error(exc))
             fault.where = (fid, pc)  # type: ignore[attr-defined]
+            c.steps = merged + 1
             raise fault from exc
+        c.steps = merged + 1
         intern = self.interner.S.intern
         sid = base
         for f, p, ls in pending:

@@ -71,9 +71,15 @@ def check_concrete(props: list[Property], view: View, only: frozenset[str] | Non
     return None
 
 
+PATH_CONDITION = "path-condition"  # marks a failure's context: the Z3 terms that follow
+
+
+def _terms(constraints: list[Any]) -> tuple[Any, ...]:
+    return (PATH_CONDITION, *(c.t for c in constraints))
+
+
 def check_symbolic(props: list[Property], g: Any, h: Any, i: Any, pc: tuple[Any, ...], solver: Any,
-                   only: frozenset[str] | None, witness: Callable[[list[Any]], tuple[tuple[str, int], ...]]
-                   ) -> PropertyFailure | None:
+                   only: frozenset[str] | None) -> PropertyFailure | None:
     """A property over symbolic values holds only if it holds for every value the path
     condition allows: evaluate it on every feasible branch and ask the solver."""
     for p in props:
@@ -89,10 +95,10 @@ def check_symbolic(props: list[Property], g: Any, h: Any, i: Any, pc: tuple[Any,
             except symvals.SolverUnknown as exc:
                 raise Inconclusive(f"solver: {exc}") from exc
             except (AssertFailed, ModelFault) as exc:
-                return PropertyFailure(p.kind, p.name, f"{p.name} raised: {exc}", p.where, witness(view.P))
+                return PropertyFailure(p.kind, p.name, f"{p.name} raised: {exc}", p.where, context=_terms(view.P))
             except Exception as exc:
                 return PropertyFailure(p.kind, p.name, f"{p.name}: {runtime.translate_python_error(exc)}", p.where,
-                                       witness(view.P))
+                                       context=_terms(view.P))
             finally:
                 symvals.set_active(None)
             bad: list[Any] | None = None
@@ -108,7 +114,8 @@ def check_symbolic(props: list[Property], g: Any, h: Any, i: Any, pc: tuple[Any,
             elif ok is not True:
                 return PropertyFailure(p.kind, p.name, f"{p.kind} '{p.name}' returned {ok!r}, not a bool", p.where)
             if bad is not None:
-                return PropertyFailure(p.kind, p.name, p.doc or f"{p.kind} {p.name} is false", p.where, witness(bad))
+                return PropertyFailure(p.kind, p.name, p.doc or f"{p.kind} {p.name} is false", p.where,
+                                       context=_terms(bad))
             used = tuple(prefix) + (0,) * (len(view.arities) - len(prefix))
             alts = [(*used[:j], v) for j in range(len(prefix), len(view.arities)) for v in range(1, view.arities[j])]
             pending.extend(sorted(alts, reverse=True))

@@ -129,7 +129,7 @@ class PartialOrder:
         self.conflicts: dict[tuple[int, int], Conflict] = {}
         self.sid_info: dict[int, StepInfo] = {}
         self._cached_state: Any = None
-        self._cached: dict[int, list[tuple[tuple[int, ...], Any]]] = {}
+        self._cached: dict[int, list[tuple[tuple[int, ...], Any, int]]] = {}
         self.merge = model._merge_local if self.symbolic else self._make_merge()
 
     def start(self, initial: list[Any]) -> None:
@@ -283,7 +283,11 @@ class PartialOrder:
             """May the step at (fid, pc) run in the step just taken (see the module doc)?"""
             caller = None
             if is_return[fid][pc]:
-                caller = pending[-1] if pending else (svals[base][1:] if base != EMPTY_STACK else None)
+                if pending:
+                    f, p, ls = pending[-1]
+                    caller = (f, p, *ls)
+                elif base != EMPTY_STACK:
+                    caller = svals[base][1:]
                 if local[fid][pc] and (caller is None or local_resume[caller[0]].get(caller[1], False)):
                     return True
             elif local[fid][pc]:
@@ -296,7 +300,7 @@ class PartialOrder:
     def ample(self, d: Decoded, fresh: Callable[[list[Any]], bool]) -> tuple[list[Any], list[int]] | None:
         """The (merged) steps of the first thread whose next step is safe and whose
         outcomes ``fresh`` accepts, with their codes; None if there is none."""
-        from mmnotif_check.lang.system import CODE_SHIFT
+        from mmnotif_check.lang.system import CODE_SHIFT, COST_SHIFT
 
         if self.symbolic:
             return None
@@ -323,13 +327,13 @@ class PartialOrder:
             cache[tid] = results
             if not results:
                 continue  # blocked: an ample set must not be empty
-            outs = [o for _, o in results]
+            outs = [o for _, o, _ in results]
             if fresh(outs):
                 code = tid << CODE_SHIFT
-                return outs, [code | k for k in range(len(results))]
+                return outs, [cost << COST_SHIFT | code | k for k, (_, _, cost) in enumerate(results)]
         return None
 
-    def cached(self, d: Decoded, tid: int) -> list[tuple[tuple[int, ...], Any]] | None:
+    def cached(self, d: Decoded, tid: int) -> list[tuple[tuple[int, ...], Any, int]] | None:
         if self._cached_state is d.state:
             return self._cached.get(tid)
         return None

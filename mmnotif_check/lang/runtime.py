@@ -99,6 +99,7 @@ class StepContext(Brancher):
         "solver",
         "spawned",
         "stacks",
+        "steps",
         "tid",
     )
 
@@ -109,6 +110,7 @@ class StepContext(Brancher):
         self.hd: list[int] = []
         self.spawned: list[int] = []
         self.stacks: Any = ()  # the stack ids of every thread before the step
+        self.steps = 1  # literal steps (statements) the step took, merged ones included
         self.arities: list[int] = []
         self.call: tuple[int, list[Any]] | None = None
         self.choice_pos = 0

@@ -15,10 +15,12 @@ semantics, so traces, ``replay`` and ``explore`` show literal steps.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mmnotif_check.engine.interface import (
+    STEP_COST_SHIFT,
     BlockedThread,
     Inconclusive,
     PropertyFailure,
@@ -32,14 +34,18 @@ from mmnotif_check.lang.executor import Executable, MergeFn
 from mmnotif_check.lang.inspect import Inspector, jsonable
 from mmnotif_check.lang.lower import assert_tag
 from mmnotif_check.lang.program import Program, compile_program
-from mmnotif_check.lang.properties import View, check_concrete, check_symbolic, make_property
+from mmnotif_check.lang.properties import PATH_CONDITION, View, check_concrete, check_symbolic, make_property
 from mmnotif_check.lang.runtime import AssertFailed, ModelFault, StepContext
 from mmnotif_check.lang.state import EMPTY_STACK, Interner, State
 from mmnotif_check.symbolic import values as symvals
 
 REDUCTIONS = ("none", "local", "por")
-CODE_SHIFT = 20  # a transition code is (thread id << CODE_SHIFT) | index among its steps
+# A transition code is (literal steps << COST_SHIFT) | (thread id << CODE_SHIFT) | index
+# among the thread's outcomes: the engine orders a breadth-first search by literal steps.
+CODE_SHIFT = 20
 CODE_MASK = (1 << CODE_SHIFT) - 1
+COST_SHIFT = STEP_COST_SHIFT
+TID_MASK = (1 << (COST_SHIFT - CODE_SHIFT)) - 1
 
 
 def canonical_pc(constraints: list[Any]) -> tuple[Any, ...]:
@@ -147,8 +153,13 @@ class CompiledModel:
             return False
         if self.functions[fid].instrs[pc].kind != "return":
             return True
-        caller = pending[-1] if pending else (self.interner.S.values[base][1:] if base != EMPTY_STACK else None)
-        return caller is None or bool(eff.local_resume[caller[0]].get(caller[1], False))
+        if pending:
+            caller = pending[-1]
+        elif base != EMPTY_STACK:
+            caller = self.interner.S.values[base][1:]
+        else:
+            return True
+        return bool(eff.local_resume[caller[0]].get(caller[1], False))
 
     def _step(self, d: Decoded, tid: int, prefix: Sequence[int], merge: MergeFn | None) -> State | StepFailure | None:
         state = d.state
@@ -203,7 +214,8 @@ class CompiledModel:
             ids = list(state[2 : d.base])
             if type(h) is list:
                 for k in c.hd:
-                    ids[k] = rid(h[k])
+                    if k < n:  # objects the step created are appended below
+                        ids[k] = rid(h[k])
                 for k in range(n, len(h)):
                     ids.append(rid(h[k]))
                 h = tuple(h)
@@ -219,11 +231,8 @@ class CompiledModel:
         fid, pc = getattr(exc, "where", (None, None))
         info = self.functions[fid].instrs[pc].info if fid is not None and pc is not None else None
         prop = (assert_tag(message) or message) if kind == "assert" else None
-        witness: tuple[tuple[str, int], ...] = ()
-        if self.symbolic and self.solver is not None and self.sym_vars:
-            witness = self._witness(context_pc)
         return StepFailure(
-            witness=witness,
+            context=(PATH_CONDITION, *(p.t for p in context_pc)) if self.symbolic else (),
             kind=kind,
             property=prop,
             message=message,
@@ -232,24 +241,32 @@ class CompiledModel:
             thread=d.I[tid][0] if d is not None and tid >= 0 else "init",
         )
 
-    def _witness(self, constraints: list[Any]) -> tuple[tuple[str, int], ...]:
-        if self.solver is None or not self.sym_vars:
-            return ()
-        return tuple(self.solver.witness([p.t for p in constraints], self.sym_vars).items())
+    def complete(self, v: Any) -> Any:
+        """``v`` (a Violation, StepFailure or PropertyFailure) with its witness: concrete
+        values of the symbolic variables under its path condition."""
+        if not v.context or v.context[0] is not PATH_CONDITION or v.witness or self.solver is None or not self.sym_vars:
+            return v
+        try:
+            witness = tuple(self.solver.witness(list(v.context[1:]), self.sym_vars).items())
+        except symvals.SolverUnknown:
+            witness = ()
+        return dataclasses.replace(v, witness=witness, context=())
 
-    def thread_outcomes(self, d: Decoded, tid: int, merge: MergeFn | None) -> list[tuple[tuple[int, ...], State | StepFailure]]:
-        """Every outcome of one step of thread ``tid`` with its picks, in pick order."""
+    def thread_outcomes(self, d: Decoded, tid: int, merge: MergeFn | None) -> list[tuple[tuple[int, ...], State | StepFailure, int]]:
+        """Every outcome of one step of thread ``tid`` with its picks and the number of
+        literal steps it took, in pick order."""
+        c = self._ctx
         out = self._step(d, tid, (), merge)
-        arities = self._ctx.arities
+        arities = c.arities
         if not arities:  # no choice: one outcome (or blocked)
-            return [((), out)] if out is not None else []
-        results: list[tuple[tuple[int, ...], State | StepFailure]] = []
+            return [((), out, c.steps)] if out is not None else []
+        results: list[tuple[tuple[int, ...], State | StepFailure, int]] = []
         pending: list[tuple[int, ...]] = []
         prefix: tuple[int, ...] = ()
         while True:
             used = prefix + (0,) * (len(arities) - len(prefix))
             if out is not None:  # None: blocked for this combination of picks
-                results.append((used[: len(arities)], out))
+                results.append((used[: len(arities)], out, c.steps))
             # queue alternatives, deepest position first so outcomes come in lexicographic order
             alts = [(*used[:j], v) for j in range(len(prefix), len(arities)) for v in range(arities[j] - 1, 0, -1)]
             pending.extend(sorted(alts, reverse=True))
@@ -257,7 +274,7 @@ class CompiledModel:
                 return results
             prefix = pending.pop()
             out = self._step(d, tid, prefix, merge)
-            arities = self._ctx.arities
+            arities = c.arities
 
     # ------------------------------------------------------ engine interface
     def initial_states(self) -> list[State | StepFailure]:
@@ -332,9 +349,9 @@ class CompiledModel:
             if results is None:
                 results = self.thread_outcomes(d, tid, merge)
             code = tid << CODE_SHIFT
-            for k, (_, o) in enumerate(results):
+            for k, (_, o, cost) in enumerate(results):
                 outs.append(o)
-                codes.append(code | k)
+                codes.append(cost << COST_SHIFT | code | k)
         return outs, codes
 
     def ample(self, state: State, fresh: Callable[[list[Any]], bool]) -> tuple[list[State | StepFailure], list[int]] | None:
@@ -360,7 +377,7 @@ class CompiledModel:
             entry = self.interner.S.values[stacks[tid]]
             info = self.functions[entry[1]].instrs[entry[2]].info
             name = d.I[tid][0]
-            for choices, o in self.thread_outcomes(d, tid, None):
+            for choices, o, _ in self.thread_outcomes(d, tid, None):
                 out.append((StepLabel(tid, name, info, choices), o))
         return out
 
@@ -376,7 +393,7 @@ class CompiledModel:
         state = inits[codes[0]]
         assert not isinstance(state, StepFailure)
         for n, code in enumerate(codes[1:], start=1):
-            tid, k = code >> CODE_SHIFT, code & CODE_MASK
+            tid, k = (code >> CODE_SHIFT) & TID_MASK, code & CODE_MASK
             d = self.decode(state)
             if self.merge is None:  # codes are literal steps already
                 trans = self.transitions(state)
@@ -392,7 +409,7 @@ class CompiledModel:
             results = self.thread_outcomes(d, tid, self.merge)
             if k >= len(results):
                 raise NondeterminismError(f"step {n}: thread {tid} has {len(results)} outcomes, the path takes {k}")
-            picks, target = results[k]
+            picks, target, _ = results[k]
             reached = self._literal_steps(state, tid, picks, target, out)
             if reached is None:
                 break
@@ -448,7 +465,7 @@ class CompiledModel:
         if self.symbolic:
             assert self.solver is not None
             pc = self.interner.M.values[state[1]][1]
-            return check_symbolic(props, g, h, i, pc, self.solver, only, self._witness)
+            return check_symbolic(props, g, h, i, pc, self.solver, only)
         return check_concrete(props, View(g, h, i), only)
 
     def statistics(self) -> list[tuple[str, float]]:

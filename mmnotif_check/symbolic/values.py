@@ -22,6 +22,7 @@ from typing import Any
 
 _Z3: Any = None
 SOLVER_TIMEOUT_MS = 10_000
+WITNESS_RLIMIT = 2_000_000  # Z3 resource units per query while minimising a witness
 
 
 class SolverUnknown(Exception):
@@ -390,28 +391,44 @@ class PathSolver:
         """Concrete values for every symbolic variable satisfying ``terms``.
 
         Canonical, so the same violation always shows the same witness: the variables in
-        name order take, lexicographically, the smallest (unsigned) values that work.
+        name order take, lexicographically, the smallest (unsigned) values that work, found
+        bit by bit from the most significant one.  Each query is bounded by a resource
+        limit (deterministic, unlike a time limit); where one runs out the bit keeps the
+        value of the model found so far, which is still a true witness.
         """
-        opt = z3().Optimize()
-        opt.set("timeout", min(self.timeout_ms, 2_000))  # canonical if quick, else any model
-        opt.add(*terms)
-        handles = []
+        import time
+
+        start = time.perf_counter()
+        z = z3()
+        s = z.SolverFor("QF_BV")
+        s.set("timeout", self.timeout_ms)
+        s.set("random_seed", 0)
+        s.add(*terms)
+        if s.check() != z.sat:
+            return {}
+        model = s.model()
+        s.set("rlimit", WITNESS_RLIMIT)
         for name, (width, _) in sorted(variables.items()):
-            handles.append(opt.minimize(z3().BitVec(name, width)))
-        if opt.check() == z3().sat:
-            m = opt.model()
-        else:  # minimisation timed out: any model is still a true witness
-            s = z3().SolverFor("QF_BV")
-            s.set("timeout", self.timeout_ms)
-            s.set("random_seed", 0)
-            s.add(*terms)
-            if s.check() != z3().sat:
-                return {}
-            m = s.model()
+            v = z.BitVec(name, width)
+            for i in range(width - 1, -1, -1):
+                bit = z.Extract(i, i, v)
+                current = model.eval(bit, model_completion=True)
+                zero = bit == z.BitVecVal(0, 1)
+                if current.as_long() == 0:
+                    s.add(zero)  # the model already has it: keep it
+                    continue
+                r = s.check(zero)
+                self.calls += 1
+                if r == z.sat:
+                    model = s.model()  # before the next assertion invalidates it
+                    s.add(zero)
+                else:  # unsat, or out of resources: keep the model's 1
+                    s.add(bit == z.BitVecVal(1, 1))
+        self.seconds += time.perf_counter() - start
         out: dict[str, int] = {}
         for name, (width, signed) in sorted(variables.items()):
-            v = m.eval(z3().BitVec(name, width), model_completion=True).as_long()
-            if signed and v >= 1 << (width - 1):
-                v -= 1 << width
-            out[name] = v
+            val = model.eval(z.BitVec(name, width), model_completion=True).as_long()
+            if signed and val >= 1 << (width - 1):
+                val -= 1 << width
+            out[name] = val
         return out

@@ -86,12 +86,14 @@ def violation_at_end(model: CompiledModel, path: tuple[int, ...], only: frozense
     states, steps = follow(model, path)
     last = steps[-1][1] if steps else None
     if isinstance(last, StepFailure):
+        last = model.complete(last)
         return Violation(last.kind, last.property, last.message, last.location, last.text, last.thread, witness=last.witness)
     state = states[-1]
     f = model.check_invariants(state, only)
     if f is None and model.is_terminal(state):
         f = model.check_finals(state, only)
     if f is not None:
+        f = model.complete(f)
         return Violation(f.kind, f.property, f.message, f.location, witness=f.witness)
     if not model.successors(state) and not model.is_terminal(state):
         return deadlock_violation(model, state)

@@ -85,10 +85,16 @@ def parse_report(path: str, text: str) -> LoadedReport:
     if "schema_version" not in data:
         raise lr.error((), "not an mmnotif-check report: no 'schema_version' key")
     version = data["schema_version"]
-    if version != SCHEMA_VERSION or isinstance(version, bool):
+    old_literal = version == 1 and isinstance(data.get("options"), dict) and data["options"].get("reduction", "none") == "none"
+    if (version != SCHEMA_VERSION and not old_literal) or isinstance(version, bool):
+        why = ""
+        if version == 1:
+            why = ("; a version 1 report found with a reduction has a path of merged steps, which "
+                   "replay cannot follow: run verify again")
         raise lr.error(
             ("schema_version",),
-            f"schema_version {json.dumps(version)} is not supported (this mmnotif-check reads version {SCHEMA_VERSION})",
+            f"schema_version {json.dumps(version)} is not supported (this mmnotif-check reads version "
+            f"{SCHEMA_VERSION}, and version 1 written without a reduction){why}",
         )
     _check_keys(lr, data, (), _TOP, "the report")
     for i, step in enumerate(data["trace"]):

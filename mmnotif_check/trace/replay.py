@@ -85,7 +85,7 @@ def replay_report(lr: LoadedReport) -> Replayed:
     model_path = resolve_model(lr)
     constants = {k: _as_model_value(v) for k, v in r["constants"].items()}
     try:
-        model = load_model(model_path, constants, reduction, only)
+        model = load_model(model_path, constants, "none", only)  # paths are literal steps
     except OverrideError as err:
         raise lr.error(("constants", err.name), f"constant {err.name}: {err.message} (has the model changed?)") from None
     if only is not None:

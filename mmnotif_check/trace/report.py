@@ -9,7 +9,7 @@ from mmnotif_check.engine.result import Result, format_path
 from mmnotif_check.options import CheckOptions
 from mmnotif_check.trace.build import Trace
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: paths are literal steps whatever the reduction; store, shortest
 
 
 def report_dict(
@@ -35,9 +35,13 @@ def report_dict(
             "timeout": options.timeout,
             "properties": sorted(options.properties) if options.properties is not None else None,
             "reduction": options.reduction,
+            "store": options.store,
+            "symmetry": options.symmetry,
+            "shortest": options.shortest,
         },
         "verdict": result.verdict,
         "reason": result.reason,
+        "shortest": result.shortest if v else None,
         "property": v.property if v else None,
         "kind": v.kind if v else None,
         "message": v.message if v else None,
@@ -54,6 +58,9 @@ def report_dict(
             "seconds": round(s.seconds, 6),
             "states_per_second": round(s.states_per_second, 1),
             "peak_memory_kib": s.peak_memory_kib,
+            "reduction": s.reduction,
+            "store": s.store,
+            **({"omission_probability": s.omission_probability} if s.omission_probability is not None else {}),
             **{k: val for k, val in s.extra},
         },
         "path": format_path(result.path) if result.path is not None else None,

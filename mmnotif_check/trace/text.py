@@ -18,11 +18,15 @@ def fmt_value(v: Any) -> str:
 
 
 def format_stats(s: Stats) -> str:
-    return (
+    line = (
         f"states {s.states:,}  transitions {s.transitions:,}  max depth {s.max_depth}  "
         f"time {s.seconds:.2f} s  ({s.states_per_second:,.0f} states/s)  "
         f"peak memory {s.peak_memory_kib / 1024:.1f} MiB"
     )
+    store = f"{s.store} store"
+    if s.omission_probability is not None:
+        store += f" (probability that a fingerprint collision hid a state: {s.omission_probability:.1e})"
+    return f"{line}\nreduction {s.reduction}, {store}"
 
 
 def headline(target: str, result: Result) -> str:
@@ -35,16 +39,15 @@ def headline(target: str, result: Result) -> str:
     return f"{target}: INCONCLUSIVE (stopped by the {result.reason}): no violation found in the part explored; the search is incomplete"
 
 
-def replay_command(target: str, path: tuple[int, ...], sets: list[str], reduction: str = "none") -> str:
+def replay_command(target: str, path: tuple[int, ...], sets: list[str]) -> str:
+    """The command that re-executes a counterexample (paths are always literal steps)."""
     words = ["mmnotif-check", "replay", target, "--path", format_path(path)]
     for s in sets:
         words += ["--set", s]
-    if reduction != "none":
-        words += ["--reduce", reduction]
     return shlex.join(words)
 
 
-def render_text(target: str, result: Result, trace: Trace | None, sets: list[str], reduction: str = "none",
+def render_text(target: str, result: Result, trace: Trace | None, sets: list[str],
                 replay: str | None = None) -> str:
     """The text report; ``replay`` replaces the replay command of the last line."""
     lines = [headline(target, result), format_stats(result.stats)]
@@ -58,7 +61,8 @@ def render_text(target: str, result: Result, trace: Trace | None, sets: list[str
             lines.append(f"  {b.name}{daemon} at {b.location[0]}:{b.location[1]}: {b.text}")
     if trace is not None and result.path is not None:
         lines.append("")
-        lines.append(f"counterexample, {len(trace.steps)} steps:")
+        shortest = "a shortest one" if result.shortest else "not known to be a shortest one: --shortest searches for one"
+        lines.append(f"counterexample, {len(trace.steps)} steps ({shortest}):")
         width = max([len(s.thread) for s in trace.steps] + [6])
         locw = max([len(f"{s.path}:{s.line}") for s in trace.steps] + [8])
         for s in trace.steps:
@@ -73,12 +77,13 @@ def render_text(target: str, result: Result, trace: Trace | None, sets: list[str
             where = f" ({v.location[0]}:{v.location[1]})" if v.location else ""
             lines.append(f"  violated: {v.kind}{' ' + v.property if v.property and v.kind in ('invariant', 'final') else ''}{where}: {v.message}")
         lines.append("")
-        command = replay if replay is not None else replay_command(target, result.path, sets, reduction)
+        command = replay if replay is not None else replay_command(target, result.path, sets)
         lines.append(f"replay token: {format_path(result.path)}   ({command})")
     return "\n".join(lines)
 
 
-_STAT_KEYS = ("states", "transitions", "max_depth", "seconds", "states_per_second", "peak_memory_kib")
+_STAT_KEYS = ("states", "transitions", "max_depth", "seconds", "states_per_second", "peak_memory_kib",
+              "reduction", "store", "omission_probability")
 
 
 def report_objects(report: dict[str, Any]) -> tuple[Result, Trace | None]:
@@ -90,7 +95,11 @@ def report_objects(report: dict[str, Any]) -> tuple[Result, Trace | None]:
         max_depth=int(st.get("max_depth", 0)),
         seconds=float(st.get("seconds", 0.0)),
         peak_memory_kib=int(st.get("peak_memory_kib", 0)),
-        extra=tuple((k, v) for k, v in st.items() if k not in _STAT_KEYS and isinstance(v, int | float)),
+        extra=tuple((k, v) for k, v in st.items() if k not in _STAT_KEYS and isinstance(v, int | float)
+                    and not isinstance(v, bool)),
+        reduction=str(st.get("reduction", "none")),
+        store=str(st.get("store", "exact")),
+        omission_probability=st.get("omission_probability"),
     )
     violation = None
     if report.get("kind") is not None:
@@ -107,7 +116,7 @@ def report_objects(report: dict[str, Any]) -> tuple[Result, Trace | None]:
             witness=tuple((k, int(v)) for k, v in (report.get("witness") or {}).items()),
         )
     path = parse_path(report["path"]) if report.get("path") else None
-    result = Result(report["verdict"], stats, violation, path, report.get("reason"))
+    result = Result(report["verdict"], stats, violation, path, report.get("reason"), bool(report.get("shortest", True)))
     if path is None or violation is None:
         return result, None
     trace = Trace(model=report.get("model", ""), constants=dict(report.get("constants") or {}), path=path,
@@ -124,4 +133,4 @@ def report_objects(report: dict[str, Any]) -> tuple[Result, Trace | None]:
 def render_report_text(report: dict[str, Any], replay: str | None = None) -> str:
     """The text report of a JSON report (as ``verify`` printed it)."""
     result, trace = report_objects(report)
-    return render_text(str(report.get("target", "")), result, trace, [], "none", replay=replay)
+    return render_text(str(report.get("target", "")), result, trace, [], replay=replay)
