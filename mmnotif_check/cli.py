@@ -299,7 +299,8 @@ def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | No
         return
     if not specs:
         click.echo("no specs to run" + (f" (nothing changed since {rev})" if rev else ""))
-    rows = g.run_gate(specs, jobs=jobs, cache_dir=None if no_cache else Path(cache_dir))
+    rows = g.run_gate(specs, jobs=jobs, cache_dir=None if no_cache else Path(cache_dir),
+                      on_row=lambda row, done, total: click.echo(g.progress_line(row, done, total)))
     if specs:
         click.echo(g.render_table(rows))
     for r in rows:

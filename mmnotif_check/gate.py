@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -238,11 +238,18 @@ def run_gate(
     paths: Sequence[Path],
     jobs: int = 1,
     cache_dir: Path | None = None,
+    on_row: Callable[[GateRow, int, int], None] | None = None,
 ) -> list[GateRow]:
-    """Run the specs (in parallel processes when ``jobs`` > 1), using the cache if given."""
+    """Run the specs (in parallel processes when ``jobs`` > 1), using the cache if given.
+
+    ``on_row(row, done, total)`` is called as each spec finishes (cached ones first), and
+    each outcome is cached as soon as it is known, so an interrupted gate keeps what
+    finished.  The rows come back in the order of ``paths``.
+    """
     rows: dict[int, GateRow] = {}
     todo: list[tuple[int, str, str | None]] = []
     checker = checker_digest() if cache_dir is not None else ""
+    total = len(paths)
     for k, p in enumerate(paths):
         key = None
         if cache_dir is not None:
@@ -258,18 +265,36 @@ def run_gate(
                     cached.spec = str(p)
                     cached.cached = True
                     rows[k] = cached
+                    if on_row is not None:
+                        on_row(cached, len(rows), total)
                     continue
         todo.append((k, str(p), key))
-    if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_run_path, [t[1] for t in todo]))
-    else:
-        results = [_run_path(t[1]) for t in todo]
-    for (k, _, key), row in zip(todo, results, strict=True):
+
+    def finished(k: int, key: str | None, row: GateRow) -> None:
         rows[k] = row
         if cache_dir is not None and key is not None and row.status != "error" and row.cacheable:
             _cache_put(cache_dir, key, row)
+        if on_row is not None:
+            on_row(row, len(rows), total)
+
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_run_path, path): (k, key) for k, path, key in todo}
+            for fut in as_completed(futures):
+                k, key = futures[fut]
+                finished(k, key, fut.result())
+    else:
+        for k, path, key in todo:
+            finished(k, key, _run_path(path))
     return [rows[k] for k in range(len(paths))]
+
+
+def progress_line(row: GateRow, done: int, total: int) -> str:
+    """``[ 3/85] ok    specs/x.toml  0.12 s  violated (p)``: one spec as it finishes."""
+    width = len(str(total))
+    status = {"pass": "ok", "fail": "FAIL", "inconclusive": "INCONCLUSIVE", "error": "ERROR"}[row.status]
+    when = "cached" if row.cached else f"{row.seconds:.2f} s"
+    return f"[{done:>{width}}/{total}] {status:<4} {row.spec}  {when}  {row.got}"
 
 
 def _cache_get(cache_dir: Path, key: str) -> GateRow | None:

@@ -127,6 +127,11 @@ def gate(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, ["gate", *[str(a) for a in args]])
 
 
+def table_lines(result: Result) -> list[str]:
+    """The gate's summary table (the lines printed after the per-spec progress lines)."""
+    return [line for line in result.stdout.splitlines() if not line.startswith("[")]
+
+
 def stderr_lines(result: Result) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.strip()]
 
@@ -246,7 +251,7 @@ def test_exit_2_wins_over_1_and_3(project: Path) -> None:
     spec("c_bad", '[spec]\nmodel = "../models/peterson.py"\n[expect]\nverdict = "hold"\n')
     result = gate("--no-cache")
     assert result.exit_code == 2
-    assert [line.split()[-1] for line in result.stdout.splitlines()[2:5]] == ["FAIL", "INCONCLUSIVE", "ERROR"]
+    assert [line.split()[-1] for line in table_lines(result)[2:5]] == ["FAIL", "INCONCLUSIVE", "ERROR"]
     # without the bad spec a wrong expectation (1) wins over an inconclusive run (3)
     assert gate("--no-cache", "specs/a_wrong.toml", "specs/b_inconclusive.toml").exit_code == 1
 
@@ -727,7 +732,7 @@ def test_jobs_2_gives_the_same_rows_as_jobs_1(project: Path) -> None:
 
     def table(result: Result) -> list[list[str]]:
         # every column but seconds
-        return [line.split()[:4] + line.split()[-1:] for line in result.stdout.splitlines()]
+        return [line.split()[:4] + line.split()[-1:] for line in table_lines(result)]
 
     assert table(gate("--no-cache", "--jobs", "1")) == table(gate("--no-cache", "-j", "2"))
 
@@ -839,3 +844,17 @@ def test_every_shipped_spec_is_as_expected() -> None:
     bad = [f"{r.spec}: {r.status}: {r.detail}" for r in rows if not r.passed()]
     assert not bad, "\n".join(bad)
     assert g.exit_code(rows) == 0
+
+
+def test_one_line_per_spec_as_it_finishes(project: Path) -> None:
+    spec("peterson", PETERSON_SPEC)
+    spec("racy", '[spec]\nmodel = "../models/racy_lock.py"\n[expect]\nverdict = "violated"\nproperty = "mutual_exclusion"\n')
+    result = gate("--no-cache", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert sorted(line.split()[2] for line in progress) == ["specs/peterson.toml", "specs/racy.toml"]
+    assert sorted(line.split()[0] + " " + line.split()[1] for line in progress) == ["[1/2] ok", "[2/2] ok"]
+    assert any("violated (mutual_exclusion)" in line for line in progress)
+    gate()  # fills the cache
+    again = [line.split() for line in gate().stdout.splitlines() if line.startswith("[")]
+    assert [(words[2], words[3]) for words in again] == [("specs/peterson.toml", "cached"), ("specs/racy.toml", "cached")]

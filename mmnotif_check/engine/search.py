@@ -77,37 +77,43 @@ def deadlock_violation(system: Any, state: Any) -> Violation:
 
 
 class _Frontier:
-    """The states still to expand: by literal depth, oldest first (BFS), or a stack (DFS)."""
+    """The states still to expand, with their ids and depths: by depth (literal steps),
+    oldest first (BFS), or a stack (DFS).  BFS keeps states and ids in parallel deques per
+    depth, so a waiting state costs two pointers (and its id)."""
 
     def __init__(self, bfs: bool) -> None:
         self.bfs = bfs
         self.size = 0
-        self.buckets: dict[int, deque[tuple[Any, int]]] = {}
+        self.states: dict[int, deque[Any]] = {}
+        self.ids: dict[int, deque[int]] = {}
         self.cur = 0
-        self.stack: list[tuple[Any, int]] = []
+        self.stack: list[tuple[Any, int, int]] = []
 
     def push(self, state: Any, sid: int, depth: int) -> None:
         self.size += 1
         if not self.bfs:
-            self.stack.append((state, sid))
+            self.stack.append((state, sid, depth))
             return
-        bucket = self.buckets.get(depth)
-        if bucket is None:
-            bucket = self.buckets[depth] = deque()
-        bucket.append((state, sid))
+        states = self.states.get(depth)
+        if states is None:
+            states = self.states[depth] = deque()
+            self.ids[depth] = deque()
+        states.append(state)
+        self.ids[depth].append(sid)
         if depth < self.cur:
             self.cur = depth
 
-    def pop(self) -> tuple[Any, int]:
+    def pop(self) -> tuple[Any, int, int]:
         self.size -= 1
         if not self.bfs:
             return self.stack.pop()
-        bucket = self.buckets.get(self.cur)
-        while not bucket:
-            self.buckets.pop(self.cur, None)
+        states = self.states.get(self.cur)
+        while not states:
+            self.states.pop(self.cur, None)
+            self.ids.pop(self.cur, None)
             self.cur += 1
-            bucket = self.buckets.get(self.cur)
-        return bucket.popleft()
+            states = self.states.get(self.cur)
+        return states.popleft(), self.ids[self.cur].popleft(), self.cur
 
 
 class _Budget(Exception):
@@ -187,8 +193,11 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     seen = store.seen
     fingerprint = store.name == "fingerprint"
     trail = Trail()
-    depth = trail.depth
+    parents = trail.parent
+    trail_codes = trail.code
     frontier = _Frontier(bfs)
+    push = frontier.push
+    pop = frontier.pop
     transitions = 0
     max_depth = 0
     cut = False
@@ -233,9 +242,12 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
         if best is None or length < best[0]:
             best = (length, parent, code, violation)
 
+    has_invariants = bool(getattr(system, "invariants", True))
+    has_finals = bool(getattr(system, "finals", True))
+
     def check_new(state: Any, sid: int, d: int) -> None:
-        failure = check_invariants(state, only)
-        if failure is None and is_terminal(state):
+        failure = check_invariants(state, only) if has_invariants else None
+        if failure is None and has_finals and is_terminal(state):
             failure = check_finals(state, only)
         if failure is not None:
             offer(d, sid, -1, _from_property(failure))
@@ -251,13 +263,12 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                 continue
             if not store.add(s):
                 continue
-            sid = trail.add(-1, k, 0)
+            sid = trail.add(-1, k)
             frontier.push(s, sid, 0)
             check_new(s, sid, 0)
         expansions = 0
         while frontier.size and (bfs or best is None):
-            state, sid = frontier.pop()
-            d = depth[sid]
+            state, sid, d = pop()
             if best is not None and d >= best[0]:
                 break
             expansions += 1
@@ -298,10 +309,12 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                     frontier.push(state, sid, d)
                     raise _Budget(f"state budget of {max_states} states")
                 seen.add(key)
-                nid = trail.add(sid, code, nd)
+                nid = len(parents)
+                parents.append(sid)
+                trail_codes.append(code)
                 if nd > max_depth:
                     max_depth = nd
-                frontier.push(o, nid, nd)
+                push(o, nid, nd)
                 check_new(o, nid, nd)
                 if best is not None and not bfs:
                     break

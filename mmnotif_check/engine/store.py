@@ -68,18 +68,16 @@ def make_store(kind: str) -> ExactStore | FingerprintStore:
 
 
 class Trail:
-    """Per stored state: its predecessor's id, the code of the step, its depth."""
+    """Per stored state: its predecessor's id and the code of the step (12 bytes)."""
 
     def __init__(self) -> None:
-        self.parent = array("l")
-        self.code = array("L")
-        self.depth = array("L")
+        self.parent = array("i")
+        self.code = array("Q")
 
-    def add(self, parent: int, code: int, depth: int) -> int:
+    def add(self, parent: int, code: int) -> int:
         sid = len(self.parent)
         self.parent.append(parent)
         self.code.append(code)
-        self.depth.append(depth)
         return sid
 
     def path(self, sid: int) -> tuple[int, ...]:

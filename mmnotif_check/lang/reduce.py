@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from mmnotif_check.lang import ir
 from mmnotif_check.lang.builtins import LOCK_CLASSES, LOCK_PROCEDURES, LOCKS_MODULE, OWNERSHIP_QUERIES
-from mmnotif_check.lang.footprint import QUERY, READ, Access, Footprints, kinds_conflict
+from mmnotif_check.lang.footprint import QUERY, READ, UNKNOWN, Access, Footprints, kinds_conflict
 from mmnotif_check.lang.runtime import StepContext
 from mmnotif_check.lang.state import EMPTY_STACK
 
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 # sets of locks of which the stepping thread must hold one, per conflicting access
 Conflict = bool | tuple[frozenset[tuple[int, str]], ...]
 REFINE_PASSES = 3
+_UNSEEN: Any = object()
 
 
 class StepInfo:
@@ -126,8 +127,11 @@ class PartialOrder:
         self.steps: dict[tuple[Any, ...], StepInfo] = {}
         self.step_ids: dict[frozenset[Access], int] = {}
         self.futures: dict[int, dict[Any, list[Access]]] = {}
-        self.conflicts: dict[tuple[int, int], Conflict] = {}
+        self.conflict_maps: list[dict[int, Conflict]] = []  # per step info id: stack id -> conflict
         self.sid_info: dict[int, StepInfo] = {}
+        self.frame_free: dict[tuple[int, int], StepInfo | None] = {}
+        # the same, indexed [fid][pc] for the merge check (None: unknown or frame-dependent)
+        self.fixed_info: list[list[StepInfo | None]] = [[None] * len(fn.instrs) for fn in self.program.functions]
         self._cached_state: Any = None
         self._cached: dict[int, list[tuple[tuple[int, ...], Any, int]]] = {}
         self.merge = model._merge_local if self.symbolic else self._make_merge()
@@ -185,16 +189,44 @@ class PartialOrder:
 
     # --------------------------------------------------------------- analysis
     def step_info(self, fid: int, pc: int, locs: tuple[Any, ...] | list[Any], caller: Any) -> StepInfo:
+        """What the step from frame ``(fid, pc, locs)`` (returning into ``caller``) touches."""
         ins = self.program.functions[fid].instrs[pc]
+        is_return = isinstance(ins, ir.IReturn)
+        if not is_return:
+            # most statements touch the same locations whatever their locals hold: find
+            # that out once per statement and skip the per-frame analysis from then on
+            shared = self.frame_free.get((fid, pc), _UNSEEN)
+            if shared is _UNSEEN:
+                shared = self._frame_free(fid, pc, locs)
+            if shared is not None:
+                return shared  # type: ignore[no-any-return]
         key: tuple[Any, ...] = (fid, pc, *locs)
-        if isinstance(ins, ir.IReturn) and caller is not None:
+        if is_return and caller is not None:
             key = (*key, "<caller>", *caller)
         info = self.steps.get(key)
         if info is None:
-            assert self.fp is not None
-            accesses = self.fp.step(fid, pc, tuple(locs), tuple(caller) if caller is not None else None)
-            sid = self.step_ids.setdefault(accesses, len(self.step_ids))
-            info = self.steps[key] = StepInfo(sid, accesses, self.inv_reads, self.fin_reads)
+            info = self.steps[key] = self._info(self._accesses(fid, pc, tuple(locs), caller))
+        return info
+
+    def _accesses(self, fid: int, pc: int, locs: tuple[Any, ...], caller: Any) -> frozenset[Access]:
+        assert self.fp is not None
+        return self.fp.step(fid, pc, locs, tuple(caller) if caller is not None else None)
+
+    def _info(self, accesses: frozenset[Access]) -> StepInfo:
+        sid = self.step_ids.setdefault(accesses, len(self.step_ids))
+        if sid == len(self.conflict_maps):
+            self.conflict_maps.append({})
+        return StepInfo(sid, accesses, self.inv_reads, self.fin_reads)
+
+    def _frame_free(self, fid: int, pc: int, locs: tuple[Any, ...] | list[Any]) -> StepInfo | None:
+        """The step's info if its accesses do not depend on the frame's locals: with every
+        local unknown the analysis finds no more than with these values (then the
+        unknown-locals answer, an over-approximation for every frame, is exact here)."""
+        anywhere = self._accesses(fid, pc, (UNKNOWN,) * len(locs), None)
+        here = self._accesses(fid, pc, tuple(locs), None)
+        info = self._info(anywhere) if anywhere == here else None
+        self.frame_free[(fid, pc)] = info
+        self.fixed_info[fid][pc] = info
         return info
 
     def future(self, sid: int) -> dict[Any, list[Access]]:
@@ -208,8 +240,9 @@ class PartialOrder:
         return fut
 
     def conflict(self, info: StepInfo, sid: int) -> Conflict:
-        key = (info.id, sid)
-        got = self.conflicts.get(key)
+        """Does ``info`` conflict with the future of the thread whose stack is ``sid``?"""
+        cmap = self.conflict_maps[info.id]
+        got = cmap.get(sid)
         if got is not None:
             return got
         fut = self.future(sid)
@@ -226,7 +259,7 @@ class PartialOrder:
                 break
         if result is True and clauses:
             result = tuple(sorted(clauses, key=sorted))
-        self.conflicts[key] = result
+        cmap[sid] = result
         return result
 
     def holds(self, heap: Any, tid: int, lock: int, mode: str) -> bool:
@@ -241,31 +274,35 @@ class PartialOrder:
         return shared is not None and mode != "read" and tid in rec[shared]
 
     def safe(self, info: StepInfo, tid: int, daemon: bool, stacks: tuple[int, ...], extra: Any, heap: Any) -> bool:
+        """Is ``info``, the next step of thread ``tid``, safe (see the module doc)?"""
         if info.spawns or (info.visible_daemon if daemon else info.visible_thread):
             return False
         if not info.accesses:
             return True
-        conflicts = self.conflicts
-        iid = info.id
-        guarded: list[frozenset[tuple[int, str]]] = []
+        cmap = self.conflict_maps[info.id]
+        guarded: list[frozenset[tuple[int, str]]] | None = None
         for r, sid in enumerate(stacks):
             if sid == EMPTY_STACK or r == tid:
                 continue
-            res = conflicts.get((iid, sid))
+            res = cmap.get(sid)
             if res is None:
                 res = self.conflict(info, sid)
             if res is True:
                 continue
             if res is False:
                 return False
+            if guarded is None:
+                guarded = []
             guarded.extend(res)
         for sid in extra:  # threads the step being merged into started
             res = self.conflict(info, sid)
             if res is False:
                 return False
             if res is not True:
+                if guarded is None:
+                    guarded = []
                 guarded.extend(res)
-        if not guarded:
+        if guarded is None:
             return True
         holds = self.holds
         return all(any(holds(heap, tid, lock, mode) for lock, mode in guards) for guards in guarded)
@@ -279,8 +316,13 @@ class PartialOrder:
         step_info = self.step_info
         safe = self.safe
 
+        fixed = self.fixed_info
+
         def merge(c: StepContext, fid: int, pc: int, locs: list[Any], pending: list[Any], base: int) -> bool:
             """May the step at (fid, pc) run in the step just taken (see the module doc)?"""
+            info = fixed[fid][pc]
+            if info is not None:  # a statement whose accesses do not depend on its frame
+                return safe(info, c.tid, c.I[c.tid][1], c.stacks, c.spawned, c.H)
             caller = None
             if is_return[fid][pc]:
                 if pending:

@@ -91,6 +91,7 @@ class CompiledModel:
         self.constants = program.constants
         self.functions = program.functions
         self.interner = Interner()
+        self._svals = self.interner.S.values  # stack entries by id (the list only grows)
         self.exe = Executable(program, self.interner, properties, self.sym_vars)
         self.global_names = [g.shown for g in program.globals]
         self.class_names = [c.name for c in program.classes]
@@ -164,8 +165,7 @@ class CompiledModel:
     def _step(self, d: Decoded, tid: int, prefix: Sequence[int], merge: MergeFn | None) -> State | StepFailure | None:
         state = d.state
         c = self._ctx
-        sid = state[d.base + tid]
-        entry = self.interner.S.values[sid]
+        entry = self._svals[state[d.base + tid]]
         G, H, I_ = d.G, d.H, d.I
         c.G = G
         c.H = H
@@ -342,10 +342,11 @@ class CompiledModel:
         stacks = state[d.base :]
         merge = self.merge
         por = self._por
+        cached = por._cached if por is not None and por._cached_state is state else {}
         for tid in range(len(stacks)):
             if stacks[tid] == EMPTY_STACK:
                 continue
-            results = por.cached(d, tid) if por is not None else None
+            results = cached.get(tid)
             if results is None:
                 results = self.thread_outcomes(d, tid, merge)
             code = tid << CODE_SHIFT
