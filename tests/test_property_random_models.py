@@ -326,3 +326,60 @@ def test_reductions_on_objects_and_locks_keep_verdicts(text: str) -> None:
 
             found = explore(model, CheckOptions(reduction="por"), accept=same)
             assert found.violation is not None and same(found.violation), (want, found.violation, note)
+
+
+@st.composite
+def symmetric_model(draw) -> str:
+    """Interchangeable workers: one procedure, each started with a cell of its own (equal
+    ones) and a shared cell; they store and compare thread ids as lock owners do."""
+    lines = [
+        "from mmnotif_check.kernel.locks import Mutex, RwSem, down_read, down_write, mutex_lock, mutex_unlock, up_read, up_write",
+        "",
+        "class Cell:",
+        "    v: int = 0",
+        "    w: int = 0",
+        "    m: Mutex = None",
+        "    s: RwSem = None",
+        "    peer: Cell = None",
+        "    who: int = -1",
+        "",
+        "def worker(c, d):",
+        "    e = d",
+        "    t = 0",
+    ]
+    for _ in range(draw(st.integers(1, 3))):
+        lines += ["    " + ln for ln in draw(cell_stmt())]
+    if draw(st.booleans()):
+        lines += ["    d.who = me()", "    if d.who == me():", "        c.w = 1"]
+    lines.append("")
+    k = draw(st.integers(2, 3))
+    lines.append("def init():")
+    lines.append("    shared = new(Cell, m=new(Mutex), s=new(RwSem))")
+    lines.append("    shared.peer = shared")
+    for i in range(k):
+        lines.append(f"    mine = new(Cell, m=new(Mutex), s=new(RwSem), peer=shared)")
+        lines.append(f"    spawn(worker, mine, shared, name='w{i}')")
+    lines += ["", "@invariant", "def inv():",
+              f"    return all(not (o.v == {draw(st.integers(1, 2))} and o.w == {draw(st.integers(1, 2))}) for o in objects(Cell))", ""]
+    if draw(st.booleans()):
+        lines += ["@final", "def fin():", f"    return any(o.v != {draw(st.integers(1, 2))} for o in objects(Cell))", ""]
+    return "\n".join(lines)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(symmetric_model())
+def test_symmetry_keeps_verdicts_and_traces_replay(text: str) -> None:
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "symmetric_model.py"
+        path.write_text(text, encoding="utf-8")
+        model = load_model(str(path), {}, "none")
+        note = textwrap.indent(text, "  ")
+        literal = explore(model, CheckOptions(reduction="none"))
+        assert literal.verdict in (HOLDS, VIOLATED), note
+        for reduction in ("none", "por"):
+            sym = explore(model, CheckOptions(reduction=reduction, symmetry=True, store="exact"))
+            assert sym.verdict == literal.verdict, (reduction, literal.violation, sym.violation, note)
+            if reduction == "none" and literal.verdict == HOLDS:
+                assert sym.stats.states <= literal.stats.states, note
+            if sym.verdict == VIOLATED:
+                check_replays(model, sym)

@@ -24,6 +24,7 @@ class Stats:
     reduction: str = "none"
     store: str = "exact"
     omission_probability: float | None = None  # fingerprint store: a collision hid a state
+    notes: tuple[str, ...] = ()  # what the system says about the run (e.g. symmetry off, and why)
 
     @property
     def states_per_second(self) -> float:

@@ -137,6 +137,9 @@ def explore(
     violation, else the first one found.
     """
     configure = getattr(system, "set_reduction", None)
+    symmetric = getattr(system, "set_symmetry", None)
+    if symmetric is not None:
+        symmetric(options.symmetry)
     if configure is not None and getattr(system, "reduction", None) != options.reduction:
         configure(options.reduction)
     enabled = gc.isenabled()
@@ -229,6 +232,7 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
             reduction=getattr(system, "reduction", "none"),
             store=store.name,
             omission_probability=store.omission_probability(),
+            notes=tuple(getattr(system, "notes", ())),
         )
 
     other: tuple[int, int, int, Violation] | None = None  # the first violation not accepted

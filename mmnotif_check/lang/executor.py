@@ -51,6 +51,8 @@ class Executable:
         self.sym_vars = sym_vars
         self.class_names = [c.name for c in program.classes]
         self._refs: dict[tuple[int, int, int], Ref] = {}
+        # under --symmetry, me() and spawn() return Tid values (see lang/symmetry.py)
+        self.tids = [False]
         ns = self._namespace()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -145,6 +147,8 @@ class Executable:
             c.dirty = True
             return ref
 
+        tids = self.tids
+
         def spawn(c: StepContext, fid: int, args: tuple[Any, ...], name: Any, daemon: Any) -> int:
             tid = len(c.I)
             if name is None:
@@ -157,12 +161,12 @@ class Executable:
             c.spawned.append(intern_stack((EMPTY_STACK, fid, 0, *args, *pad)))
             c.I = (*c.I, (name, bool(daemon)))
             c.dirty = True
-            return tid
+            return runtime.Tid(tid) if tids[0] else tid
 
         def me(c: Any) -> int:
             if c.tid < 0:
                 raise ModelFault("me() has no thread here (it is evaluated outside any thread)")
-            return int(c.tid)
+            return runtime.Tid(c.tid) if tids[0] else int(c.tid)
 
         def as_seq(v: Any) -> Any:
             if type(v) is tuple or type(v) is str:
@@ -353,6 +357,9 @@ class Executable:
         except (AssertFailed, ModelFault) as exc:
             exc.where = (fid, pc)  # type: ignore[union-attr]
             c.steps = merged + 1
+            raise
+        except runtime.SymmetryBroken as exc:
+            exc.where = (fid, pc)  # type: ignore[attr-defined]
             raise
         except (symvals.SolverUnknown, CheckerBug):
             raise

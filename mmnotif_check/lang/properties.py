@@ -60,6 +60,8 @@ def check_concrete(props: list[Property], view: View, only: frozenset[str] | Non
             continue
         try:
             ok = p.fn(view)
+        except runtime.SymmetryBroken:
+            raise
         except (AssertFailed, ModelFault) as exc:
             return PropertyFailure(p.kind, p.name, f"{p.name} raised: {exc}", p.where)
         except Exception as exc:

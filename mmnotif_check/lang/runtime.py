@@ -29,6 +29,31 @@ class AssertFailed(Exception):
         self.message = message
 
 
+class SymmetryBroken(Exception):
+    """The model computes with a thread id, so threads cannot be swapped (``--symmetry``)."""
+
+
+def _broken(self: Any, *args: Any) -> Any:
+    raise SymmetryBroken("arithmetic or an ordering comparison on a thread id (me() or a spawn's result)")
+
+
+class Tid(int):
+    """A thread id as ``me()`` and ``spawn()`` return it under ``--symmetry``: equal to, and
+    hashed like, its int, so states do not change; but the checker can find it in the data
+    to rename it when it swaps threads, and using it as a number is refused."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _broken
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = _broken
+    __lshift__ = __rlshift__ = __rshift__ = __rrshift__ = __and__ = __rand__ = _broken
+    __or__ = __ror__ = __xor__ = __rxor__ = __neg__ = __pos__ = __invert__ = __abs__ = _broken
+    __lt__ = __le__ = __gt__ = __ge__ = _broken
+
+
 class Ref:
     """A reference to a model object.
 
@@ -253,7 +278,7 @@ def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[
     if kind == "int":
 
         def check_int(v: Any) -> Any:
-            if type(v) is int or type(v) is bool or type(v) is Sym:
+            if type(v) is int or type(v) is bool or type(v) is Sym or type(v) is Tid:
                 return v
             raise ModelFault(f"expected an int, got {type_name(v)} {v!r}")
 

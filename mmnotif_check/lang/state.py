@@ -46,6 +46,13 @@ class Table:
     def __len__(self) -> int:
         return len(self.values)
 
+    def clear(self, first: Any = None) -> None:
+        """Forget every value, in place (users may hold ``intern`` and ``values``)."""
+        del self.values[:]
+        self.ids.clear()
+        if first is not None:
+            self.intern(first)
+
 
 class Interner:
     """The tables of one compiled model (globals, meta, records, stack entries)."""
@@ -57,6 +64,13 @@ class Interner:
         self.M = Table()
         self.R = Table()
         self.S = Table(("<returned>",))  # id 0: the empty stack
+
+    def clear(self) -> None:
+        """Forget every interned part (states interned before mean nothing afterwards)."""
+        self.G.clear()
+        self.M.clear()
+        self.R.clear()
+        self.S.clear(("<returned>",))
 
     def encode(self, g: tuple[Any, ...], infos: tuple[Any, ...], pc: tuple[Any, ...],
                heap: tuple[Any, ...] | list[Any], stacks: tuple[int, ...] | list[int]) -> State:

@@ -35,7 +35,7 @@ from mmnotif_check.lang.inspect import Inspector, jsonable
 from mmnotif_check.lang.lower import assert_tag
 from mmnotif_check.lang.program import Program, compile_program
 from mmnotif_check.lang.properties import PATH_CONDITION, View, check_concrete, check_symbolic, make_property
-from mmnotif_check.lang.runtime import AssertFailed, ModelFault, StepContext
+from mmnotif_check.lang.runtime import AssertFailed, ModelFault, StepContext, SymmetryBroken
 from mmnotif_check.lang.state import EMPTY_STACK, Interner, State
 from mmnotif_check.symbolic import values as symvals
 
@@ -108,7 +108,28 @@ class CompiledModel:
         self._ctx.model = self
         self.merge: MergeFn | None = None
         self._por: Any = None
+        self.symmetry: Any = None  # lang.symmetry.Symmetry while --symmetry is on
+        self.canon: Callable[[State], State] | None = None
+        self.notes: list[str] = []
         self.set_reduction(reduction)
+
+    def set_symmetry(self, on: bool) -> None:
+        """Store one state per class of symmetric states from now on (``--symmetry``)."""
+        if bool(on) == (self.symmetry is not None):
+            return
+        from mmnotif_check.lang.symmetry import Symmetry
+
+        self.exe.tids[0] = bool(on)
+        # Thread ids change representation (Tid compares equal to its int), so parts
+        # interned before could stand for the new ones: start the tables afresh.
+        self.interner.clear()
+        self._initial = None
+        self._decoded = None
+        self._fresh.clear()
+        self.symmetry = Symmetry(self) if on else None
+        self.canon = None
+        self.notes = []
+        self.set_reduction(self.reduction)
 
     def set_reduction(self, reduction: str) -> None:
         """Explore with this reduction from now on (``none``, ``local`` or ``por``)."""
@@ -192,6 +213,11 @@ class CompiledModel:
             return self._failure("error", str(exc), exc, tid, d, c.P)
         except symvals.SolverUnknown as exc:
             raise Inconclusive(f"solver: {exc}") from exc
+        except SymmetryBroken as exc:
+            fid, pc = getattr(exc, "where", (entry[1], entry[2]))
+            info = self.functions[fid].instrs[pc].info
+            raise InputError(info.path, info.line, info.col, f"--symmetry: {exc}; the threads cannot be "
+                             "swapped: run without --symmetry") from None
         if new_sid is None:
             return None
         g, h, i = c.G, c.H, c.I
@@ -282,8 +308,16 @@ class CompiledModel:
         or a StepFailure where init() itself fails on that combination."""
         if self._initial is None:
             self._initial = self._compute_initial()
+            states = [s for s in self._initial if not isinstance(s, StepFailure)]
+            if self.symmetry is not None:
+                self.symmetry.start(states)
+                self.notes = list(self.symmetry.notes)
+                self.canon = self.symmetry.canonical if self.symmetry.perms else None
+                if self.canon is not None:
+                    self._initial = [s if isinstance(s, StepFailure) else self.canon(s) for s in self._initial]
+                    states = [s for s in self._initial if not isinstance(s, StepFailure)]
             if self._por is not None:
-                self._por.start([s for s in self._initial if not isinstance(s, StepFailure)])
+                self._por.start(states)
         return self._initial
 
     def _compute_initial(self) -> list[State | StepFailure]:
@@ -353,6 +387,9 @@ class CompiledModel:
             for k, (_, o, cost) in enumerate(results):
                 outs.append(o)
                 codes.append(cost << COST_SHIFT | code | k)
+        canon = self.canon
+        if canon is not None:
+            outs = [o if type(o) is StepFailure else canon(o) for o in outs]
         return outs, codes
 
     def ample(self, state: State, fresh: Callable[[list[Any]], bool]) -> tuple[list[State | StepFailure], list[int]] | None:
@@ -361,7 +398,17 @@ class CompiledModel:
         if self._por is None:
             return None
         self._fresh.clear()
-        return self._por.ample(self.decode(state), fresh)
+        canon = self.canon
+        if canon is not None:
+            inner = fresh
+
+            def fresh(outs: list[Any]) -> bool:  # noqa: F811 - the proviso on canonical states
+                return inner([o if type(o) is StepFailure else canon(o) for o in outs])
+
+        got = self._por.ample(self.decode(state), fresh)
+        if got is not None and canon is not None:
+            return [o if type(o) is StepFailure else canon(o) for o in got[0]], got[1]
+        return got
 
     def successors(self, state: State) -> list[State | StepFailure]:
         """The literal successors (one statement per step), in the order of the path token."""
@@ -395,6 +442,13 @@ class CompiledModel:
         assert not isinstance(state, StepFailure)
         for n, code in enumerate(codes[1:], start=1):
             tid, k = (code >> CODE_SHIFT) & TID_MASK, code & CODE_MASK
+            if self.canon is not None:  # the code is of the canonical state; find its step here
+                tid, picks, target = self._symmetric_step(state, tid, k, n)
+                reached = self._literal_steps(state, tid, picks, target, out)
+                if reached is None:
+                    break
+                state = reached
+                continue
             d = self.decode(state)
             if self.merge is None:  # codes are literal steps already
                 trans = self.transitions(state)
@@ -416,6 +470,28 @@ class CompiledModel:
                 break
             state = reached
         return tuple(out)
+
+    def _symmetric_step(self, state: State, tid: int, k: int, n: int) -> tuple[int, tuple[int, ...], Any]:
+        """The step of ``state`` that corresponds to step ``(tid, k)`` of its canonical
+        form: (thread, picks, outcome).  Canonical forms are the same for every state of a
+        class of symmetric states, so it is the step whose outcome has the same one."""
+        assert self.canon is not None
+        canon = self.canon
+        rep = canon(state)
+        results = self.thread_outcomes(self.decode(rep), tid, self.merge)
+        if k >= len(results):
+            raise NondeterminismError(f"step {n}: thread {tid} has {len(results)} outcomes, the path takes {k}")
+        want = results[k][1]
+        want_key = (want.kind, want.message) if isinstance(want, StepFailure) else canon(want)
+        d = self.decode(state)
+        for t in range(len(state) - d.base):
+            if state[d.base + t] == EMPTY_STACK:
+                continue
+            for picks, o, _ in self.thread_outcomes(d, t, self.merge):
+                key = (o.kind, o.message) if isinstance(o, StepFailure) else canon(o)
+                if key == want_key:
+                    return t, picks, o
+        raise NondeterminismError(f"step {n}: no step of the state corresponds to the symmetric one taken")
 
     def _literal_steps(self, state: State, tid: int, picks: tuple[int, ...], target: State | StepFailure,
                        out: list[int]) -> State | None:

@@ -61,6 +61,7 @@ def report_dict(
             "reduction": s.reduction,
             "store": s.store,
             **({"omission_probability": s.omission_probability} if s.omission_probability is not None else {}),
+            **({"notes": list(s.notes)} if s.notes else {}),
             **{k: val for k, val in s.extra},
         },
         "path": format_path(result.path) if result.path is not None else None,

@@ -26,7 +26,7 @@ def format_stats(s: Stats) -> str:
     store = f"{s.store} store"
     if s.omission_probability is not None:
         store += f" (probability that a fingerprint collision hid a state: {s.omission_probability:.1e})"
-    return f"{line}\nreduction {s.reduction}, {store}"
+    return "\n".join([line, f"reduction {s.reduction}, {store}", *s.notes])
 
 
 def headline(target: str, result: Result) -> str:
@@ -83,7 +83,7 @@ def render_text(target: str, result: Result, trace: Trace | None, sets: list[str
 
 
 _STAT_KEYS = ("states", "transitions", "max_depth", "seconds", "states_per_second", "peak_memory_kib",
-              "reduction", "store", "omission_probability")
+              "reduction", "store", "omission_probability", "notes")
 
 
 def report_objects(report: dict[str, Any]) -> tuple[Result, Trace | None]:
@@ -100,6 +100,7 @@ def report_objects(report: dict[str, Any]) -> tuple[Result, Trace | None]:
         reduction=str(st.get("reduction", "none")),
         store=str(st.get("store", "exact")),
         omission_probability=st.get("omission_probability"),
+        notes=tuple(str(n) for n in st.get("notes", []) or []),
     )
     violation = None
     if report.get("kind") is not None:
