@@ -228,13 +228,13 @@ def load_spec(path: str | Path) -> Spec:
     if ex.get("max_trace_steps", 0) < 0:
         raise err("expect", "max_trace_steps", f"[expect].max_trace_steps must be 0 or more, not {ex['max_trace_steps']}")
     defaults = CheckOptions()
-    choices = {}
-    for key, allowed in (("strategy", STRATEGIES), ("reduction", REDUCTIONS), ("store", STORES)):
-        value = sp.get(key, getattr(defaults, key))
-        if value not in allowed:
+    choices: dict[str, str] = {}
+    for key, known in (("strategy", STRATEGIES), ("reduction", REDUCTIONS), ("store", STORES)):
+        chosen = sp.get(key, getattr(defaults, key))
+        if chosen not in known:
             table = "check" if key in data.get("check", {}) else "spec"
-            raise err(table, key, f"[{table}].{key} must be one of {', '.join(repr(a) for a in allowed)}, not {value!r}")
-        choices[key] = value
+            raise err(table, key, f"[{table}].{key} must be one of {', '.join(repr(a) for a in known)}, not {chosen!r}")
+        choices[key] = chosen
     props = sp.get("properties")
     if props is not None and not all(isinstance(p, str) for p in props):
         raise err("spec", "properties", "[spec].properties must be an array of property names")

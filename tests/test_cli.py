@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from mmnotif_check import CheckOptions, explore, load_model
 from click.testing import CliRunner
 
+from mmnotif_check import CheckOptions, explore, load_model
 from mmnotif_check.cli import cli, main
 
 REPO = Path(__file__).resolve().parent.parent

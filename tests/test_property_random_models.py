@@ -357,7 +357,7 @@ def symmetric_model(draw) -> str:
     lines.append("    shared = new(Cell, m=new(Mutex), s=new(RwSem))")
     lines.append("    shared.peer = shared")
     for i in range(k):
-        lines.append(f"    mine = new(Cell, m=new(Mutex), s=new(RwSem), peer=shared)")
+        lines.append("    mine = new(Cell, m=new(Mutex), s=new(RwSem), peer=shared)")
         lines.append(f"    spawn(worker, mine, shared, name='w{i}')")
     lines += ["", "@invariant", "def inv():",
               f"    return all(not (o.v == {draw(st.integers(1, 2))} and o.w == {draw(st.integers(1, 2))}) for o in objects(Cell))", ""]

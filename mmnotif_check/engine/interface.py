@@ -128,6 +128,7 @@ class TraceableSystem(TransitionSystem[S], Protocol[S]):
 
     path: str
     constants: dict[str, Any]
+    selected: frozenset[str] | None  # the property selection the system was built with
 
     def successors(self, state: S) -> list[S | StepFailure]: ...
 
@@ -135,8 +136,21 @@ class TraceableSystem(TransitionSystem[S], Protocol[S]):
 
     def literal_path(self, codes: Sequence[int]) -> tuple[int, ...]: ...
 
-    def describe_state(self, state: S) -> dict[str, Any]: ...
+    def describe_state(self, state: S) -> dict[str, Any]:
+        """Globals, objects and threads (with their frames) as JSON values."""
+        ...
 
-    def diff(self, before: S, after: S, tid: int | None) -> list[tuple[str, Any, Any]]: ...
+    def diff(self, before: S, after: S, tid: int | None) -> list[tuple[str, Any, Any]]:
+        """What a step changed: (name, old value, new value), values as JSON values."""
+        ...
 
     def thread_names(self, state: S) -> list[str]: ...
+
+    def complete(self, failure: Any) -> Any:
+        """A failure or violation with what is computed only for the one reported (the
+        witness of a symbolic model)."""
+        ...
+
+    def outline(self) -> dict[str, Any]:
+        """The model's constants, properties and procedures, as data."""
+        ...

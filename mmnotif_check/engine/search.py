@@ -338,7 +338,7 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     if best is None and other is not None:
         best = other
     if best is not None:
-        length, parent, code, violation = best
+        _, parent, code, violation = best
         codes_path = trail.path(parent) if parent >= 0 else ()
         if code >= 0:
             codes_path = (*codes_path, code)

@@ -60,7 +60,7 @@ class FingerprintStore:
         of them, and what only it leads to, went unexplored), for ideal 64-bit hashes:
         n(n-1)/2 pairs, each colliding with probability 2^-64."""
         n = len(self.seen)
-        return min(1.0, n * (n - 1) / 2 ** (self.BITS + 1))
+        return float(min(1.0, n * (n - 1) / 2 ** (self.BITS + 1)))
 
 
 def make_store(kind: str) -> ExactStore | FingerprintStore:

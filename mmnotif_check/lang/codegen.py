@@ -35,7 +35,7 @@ class Renderer:
         return f"_t{self.tmp}"
 
     # ------------------------------------------------------------------ expressions
-    def expr(self, e: ir.Expr) -> str:  # noqa: C901 - one dispatch over the node types
+    def expr(self, e: ir.Expr) -> str:
         x = self.expr
         if isinstance(e, ir.Const):
             return _const(e.value)

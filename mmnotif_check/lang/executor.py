@@ -19,7 +19,15 @@ from mmnotif_check.lang import ir, runtime
 from mmnotif_check.lang.codegen import instr_name, native_name, resume_name
 from mmnotif_check.lang.lower import assert_tag
 from mmnotif_check.lang.program import Program
-from mmnotif_check.lang.runtime import BLOCK, CALL, RETURN, AssertFailed, ModelFault, Ref, StepContext
+from mmnotif_check.lang.runtime import (
+    BLOCK,
+    CALL,
+    RETURN,
+    AssertFailed,
+    ModelFault,
+    Ref,
+    StepContext,
+)
 from mmnotif_check.lang.state import EMPTY_STACK, Interner
 from mmnotif_check.symbolic import values as symvals
 
@@ -80,7 +88,7 @@ class Executable:
         return ref
 
     # ----------------------------------------------------------------- helpers
-    def _namespace(self) -> dict[str, Any]:  # noqa: C901 - one closure per helper
+    def _namespace(self) -> dict[str, Any]:
         prog = self.program
         classes = prog.classes
         gcheck = [runtime.make_checker(g.type.kind, _cls_id(g.type.cls), g.type.width) for g in prog.globals]

@@ -466,10 +466,10 @@ class _Walk:
             inner = g
             after = g
             lock = call.lock
-            if lock is not None and args and type(args[0]) is Ref and args[0].c in self.fp.lock_classes:
-                if lock.action == "acquire":
-                    inner = g | {(args[0].i, lock.mode)}
-                    after = inner
+            if (lock is not None and lock.action == "acquire" and args and type(args[0]) is Ref
+                    and args[0].c in self.fp.lock_classes):
+                inner = g | {(args[0].i, lock.mode)}
+                after = inner
             rets = []
             for t in targets:
                 s = self.fp.summary(t, args)
@@ -595,9 +595,9 @@ class _Walk:
             for a in e.args:
                 alts2 = [((*vals, v), e2) for vals, e1 in alts2 for v, e2 in self.ev(a, e1, g, comp=comp)]
             env1 = env
-            for x in (e.name, e.daemon):
-                if x is not None:
-                    env1 = self._effects_only(x, env1, g, comp)
+            for label in (e.name, e.daemon):
+                if label is not None:
+                    env1 = self._effects_only(label, env1, g, comp)
             for vals, _ in alts2:
                 for loc, kind, _gg in self.fp.summary(e.fid, vals).accesses:
                     self.acc.add((loc, kind, NO_GUARDS))  # the new thread holds no lock

@@ -197,8 +197,8 @@ class FunctionLowering:
         if isinstance(st, ast.AugAssign):
             if isinstance(st.value, ast.Call) and self._callee(st.value) is not None:
                 raise self.error(st.value, "a procedure call may not be an operand; store its result in a local first")
-            value = self._augmented(st)
-            return ir.SAssign(self.info(st, "stmt"), self.target(st.target), value)
+            augmented = self._augmented(st)
+            return ir.SAssign(self.info(st, "stmt"), self.target(st.target), augmented)
         if isinstance(st, ast.If):
             test = self.expr(st.test)
             return ir.SIf(self.info(st, "if", self._header(st)), test, self.block(st.body), self.block(st.orelse))

@@ -35,7 +35,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mmnotif_check.lang import ir
-from mmnotif_check.lang.builtins import LOCK_CLASSES, LOCK_PROCEDURES, LOCKS_MODULE, OWNERSHIP_QUERIES
+from mmnotif_check.lang.builtins import (
+    LOCK_CLASSES,
+    LOCK_PROCEDURES,
+    LOCKS_MODULE,
+    OWNERSHIP_QUERIES,
+)
 from mmnotif_check.lang.footprint import QUERY, READ, UNKNOWN, Access, Footprints, kinds_conflict
 from mmnotif_check.lang.runtime import StepContext
 from mmnotif_check.lang.state import EMPTY_STACK
@@ -87,11 +92,11 @@ def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     if a[0] == "F":
         if b[0] == "F":
             return bool(a[1] == b[1])
-        return b[0] == "W" and a[3] == b[1]
+        return bool(b[0] == "W" and a[3] == b[1])
     if a[0] == "W":
         if b[0] == "F":
             return bool(b[3] == a[1])
-        return b[0] == "W" and a[1] == b[1]
+        return bool(b[0] == "W" and a[1] == b[1])
     return a == b
 
 
@@ -158,7 +163,7 @@ class PartialOrder:
                               if _in_locks_module(sym) and sym.name in LOCK_PROCEDURES)
         query_fids = frozenset(fn.fid for fn, sym in zip(fns, self.program.syms, strict=True)
                                if _in_locks_module(sym) and sym.name in OWNERSHIP_QUERIES)
-        stacks = []
+        stacks: list[list[tuple[Any, ...]]] = []
         for st in initial:
             n = interner.parts(st)[3]
             stacks.extend(interner.frames(sid) for sid in st[2 + n :] if sid != EMPTY_STACK)

@@ -77,7 +77,7 @@ class Symmetry:
             self.notes.append(f"symmetry: off: init() gives {len(initial)} initial states (symmetry needs one)")
             return
         s0 = initial[0]
-        g, infos, _, n = self.interner.parts(s0)
+        _, infos, _, n = self.interner.parts(s0)
         heap = self.interner.heap(s0, n)
         self.refs = {rec[0].i: rec[0] for rec in heap}
         stacks = s0[2 + n :]

@@ -28,13 +28,18 @@ from mmnotif_check.engine.interface import (
     StepLabel,
 )
 from mmnotif_check.errors import InputError, NondeterminismError
-from mmnotif_check.lang import ir
 from mmnotif_check.lang.effects import Effects
 from mmnotif_check.lang.executor import Executable, MergeFn
 from mmnotif_check.lang.inspect import Inspector, jsonable
 from mmnotif_check.lang.lower import assert_tag
 from mmnotif_check.lang.program import Program, compile_program
-from mmnotif_check.lang.properties import PATH_CONDITION, View, check_concrete, check_symbolic, make_property
+from mmnotif_check.lang.properties import (
+    PATH_CONDITION,
+    View,
+    check_concrete,
+    check_symbolic,
+    make_property,
+)
 from mmnotif_check.lang.runtime import AssertFailed, ModelFault, StepContext, SymmetryBroken
 from mmnotif_check.lang.state import EMPTY_STACK, Interner, State
 from mmnotif_check.symbolic import values as symvals
@@ -389,7 +394,7 @@ class CompiledModel:
                 codes.append(cost << COST_SHIFT | code | k)
         canon = self.canon
         if canon is not None:
-            outs = [o if type(o) is StepFailure else canon(o) for o in outs]
+            outs = [o if isinstance(o, StepFailure) else canon(o) for o in outs]
         return outs, codes
 
     def ample(self, state: State, fresh: Callable[[list[Any]], bool]) -> tuple[list[State | StepFailure], list[int]] | None:
@@ -402,12 +407,12 @@ class CompiledModel:
         if canon is not None:
             inner = fresh
 
-            def fresh(outs: list[Any]) -> bool:  # noqa: F811 - the proviso on canonical states
-                return inner([o if type(o) is StepFailure else canon(o) for o in outs])
+            def fresh(outs: list[Any]) -> bool:
+                return inner([o if isinstance(o, StepFailure) else canon(o) for o in outs])
 
-        got = self._por.ample(self.decode(state), fresh)
+        got: tuple[list[State | StepFailure], list[int]] | None = self._por.ample(self.decode(state), fresh)
         if got is not None and canon is not None:
-            return [o if type(o) is StepFailure else canon(o) for o in got[0]], got[1]
+            return [o if isinstance(o, StepFailure) else canon(o) for o in got[0]], got[1]
         return got
 
     def successors(self, state: State) -> list[State | StepFailure]:
@@ -600,7 +605,8 @@ class CompiledModel:
         return self.inspector.describe(d.G, d.H, d.I, stacks)
 
     def diff(self, before: State, after: State, tid: int | None) -> list[tuple[str, Any, Any]]:
-        """What a step changed: (name, old, new) for globals, fields, spawned threads, locals."""
+        """What a step changed: (name, old, new) for globals, fields, spawned threads,
+        locals; the values as JSON values (see :func:`~.inspect.jsonable`)."""
         b = Decoded(before, self.interner)
         a = Decoded(after, self.interner)
         old_top = new_top = None
@@ -611,7 +617,26 @@ class CompiledModel:
             old_top = ob[-1] if ob else None
             new_top = nb[-1] if nb else None
             same_depth = len(ob) == len(nb)
-        return self.inspector.diff((b.G, b.H, b.I), (a.G, a.H, a.I), tid, old_top, new_top, same_depth)
+        changes = self.inspector.diff((b.G, b.H, b.I), (a.G, a.H, a.I), tid, old_top, new_top, same_depth)
+        return [(name, jsonable(old), jsonable(new)) for name, old, new in changes]
+
+    def outline(self) -> dict[str, Any]:
+        """Constants (with where each is defined), properties and procedures, as data."""
+        nodes = self.program.constant_nodes
+        constants = [
+            {"name": k, "value": v, "defined": f"{nodes[k][0]}:{nodes[k][1]}" if k in nodes else ""}
+            for k, v in self.constants.items()
+        ]
+        props = [{"kind": p.kind, "name": p.name, "message": p.doc, "defined": f"{p.where[0]}:{p.where[1]}"}
+                 for p in self.invariants + self.finals]
+        props += [{"kind": "assert", "name": n, "message": "", "defined": ""} for n in sorted(self.program.assert_tags)]
+        procs = [
+            {"name": sym.name, "kind": sym.kind, "params": list(sym.params),
+             "defined": f"{sym.module.src.shown}:{sym.node.lineno}"}
+            for sym in self.program.syms
+            if sym.kind in ("proc", "init")
+        ]
+        return {"model": self.path, "constants": constants, "properties": props, "procedures": procs}
 
     def local_names(self, fid: int) -> list[str]:
         return self.functions[fid].local_names
@@ -636,4 +661,4 @@ def load_model(
         raise InputError(path, 1, 1, f"internal error compiling the model: {exc}") from None
 
 
-__all__ = ["REDUCTIONS", "CompiledModel", "State", "jsonable", "load_model", "ir"]
+__all__ = ["REDUCTIONS", "CompiledModel", "State", "load_model"]

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mmnotif_check.engine.interface import StepFailure
+from mmnotif_check.engine.interface import StepFailure, TraceableSystem
 from mmnotif_check.engine.result import Violation, format_path
 from mmnotif_check.engine.search import deadlock_violation
 from mmnotif_check.errors import NondeterminismError
-from mmnotif_check.lang.system import CompiledModel, State, jsonable
+
+State = Any  # a state of the system (opaque here)
+System = TraceableSystem[Any]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Trace:
         return format_path(self.path)
 
 
-def follow(model: CompiledModel, path: tuple[int, ...]) -> tuple[list[State], list[tuple[Any, Any]]]:
+def follow(model: System, path: tuple[int, ...]) -> tuple[list[State], list[tuple[Any, Any]]]:
     """Walk ``path``; return the visited states and the (label, outcome) of each step."""
     if not path:
         raise NondeterminismError("empty path")
@@ -81,7 +83,7 @@ def follow(model: CompiledModel, path: tuple[int, ...]) -> tuple[list[State], li
     return states, steps
 
 
-def violation_at_end(model: CompiledModel, path: tuple[int, ...], only: frozenset[str] | None = None) -> Violation | None:
+def violation_at_end(model: System, path: tuple[int, ...], only: frozenset[str] | None = None) -> Violation | None:
     """The violation that walking ``path`` ends in, or None (raises if it cannot be walked)."""
     states, steps = follow(model, path)
     last = steps[-1][1] if steps else None
@@ -100,7 +102,7 @@ def violation_at_end(model: CompiledModel, path: tuple[int, ...], only: frozense
     return None
 
 
-def reproduces(model: CompiledModel, states: list[State], steps: list[tuple[Any, Any]], v: Violation, only: frozenset[str] | None) -> str | None:
+def reproduces(model: System, states: list[State], steps: list[tuple[Any, Any]], v: Violation, only: frozenset[str] | None) -> str | None:
     """None if the walk ends in violation ``v``; else why not."""
     last = steps[-1][1] if steps else None
     if isinstance(last, StepFailure):
@@ -127,7 +129,7 @@ def reproduces(model: CompiledModel, states: list[State], steps: list[tuple[Any,
 
 
 def build_trace(
-    model: CompiledModel,
+    model: System,
     path: tuple[int, ...],
     violation: Violation,
     only: frozenset[str] | None = None,
@@ -153,7 +155,7 @@ def build_trace(
             changes: tuple[tuple[str, Any, Any], ...] = ()
             failed = True
         else:
-            changes = tuple((k, jsonable(a), jsonable(b)) for k, a, b in model.diff(before, outcome, label.tid))
+            changes = tuple(model.diff(before, outcome, label.tid))
             failed = False
         trace.steps.append(
             TraceStep(

@@ -15,10 +15,12 @@ from typing import Any
 
 import networkx as nx
 
-from mmnotif_check.engine.interface import StepFailure
-from mmnotif_check.lang.system import CompiledModel, State
+from mmnotif_check.engine.interface import StepFailure, TraceableSystem
 from mmnotif_check.trace.common import basename
 from mmnotif_check.trace.text import fmt_value
+
+State = Any  # a state of the system (opaque here)
+CompiledModel = TraceableSystem[Any]
 
 LABEL_WRAP = 48
 EDGE_TEXT = 40

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mmnotif_check.engine.interface import StepFailure
+from mmnotif_check.engine.interface import StepFailure, TraceableSystem
 from mmnotif_check.engine.result import VIOLATED, Result, Stats, parse_path
 from mmnotif_check.engine.search import peak_memory_kib
 from mmnotif_check.errors import NondeterminismError, OverrideError
-from mmnotif_check.lang.system import REDUCTIONS, CompiledModel, jsonable, load_model
-from mmnotif_check.options import CheckOptions
+from mmnotif_check.lang.system import load_model
+from mmnotif_check.options import REDUCTIONS, CheckOptions
 from mmnotif_check.trace.build import Trace, build_trace, follow, violation_at_end
 from mmnotif_check.trace.common import basename
 from mmnotif_check.trace.load import LoadedReport, require_trace
@@ -29,7 +29,7 @@ from mmnotif_check.trace.load import LoadedReport, require_trace
 
 @dataclass
 class Replayed:
-    model: CompiledModel
+    model: TraceableSystem[Any]
     options: CheckOptions
     result: Result
     trace: Trace
@@ -121,7 +121,7 @@ def replay_report(lr: LoadedReport) -> Replayed:
                 f"but the model takes {_step_desc(*got)} (the model changed or the trace was edited)",
             )
         if label is not None and not isinstance(outcome, StepFailure):
-            changes = [[n, jsonable(a), jsonable(b)] for n, a, b in model.diff(states[i], outcome, label.tid)]
+            changes = [[n, a, b] for n, a, b in model.diff(states[i], outcome, label.tid)]
             stored_changes = [[c["name"], c["old"], c["new"]] for c in want["changes"]]
             if changes != stored_changes:
                 raise lr.error(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mmnotif_check.engine.interface import StepFailure
+from mmnotif_check.engine.interface import StepFailure, TraceableSystem
 from mmnotif_check.engine.result import format_path
-from mmnotif_check.lang.system import CompiledModel, State
 from mmnotif_check.trace.text import fmt_value
+
+State = Any  # a state of the system (opaque here)
+CompiledModel = TraceableSystem[Any]
 
 # ------------------------------------------------------------------------------ explore
 
@@ -98,26 +100,10 @@ def explore_json(model: CompiledModel, target: str, path: tuple[int, ...], state
 # --------------------------------------------------------------------------------- list
 
 
-def _where(sym: Any) -> str:
-    return f"{sym.module.src.shown}:{sym.node.lineno}"
-
-
 def listing(model: CompiledModel) -> dict[str, Any]:
     """Constants, properties, procedures and the threads ``init`` spawns, as data."""
-    nodes = model.program.constant_nodes
-    constants = [
-        {"name": k, "value": v, "defined": f"{nodes[k][0]}:{nodes[k][1]}" if k in nodes else ""}
-        for k, v in model.constants.items()
-    ]
-    props = [{"kind": p.kind, "name": p.name, "message": p.doc, "defined": f"{p.where[0]}:{p.where[1]}"}
-             for p in model.invariants + model.finals]
-    props += [{"kind": "assert", "name": n, "message": "", "defined": ""} for n in sorted(model.program.assert_tags)]
-    procs = [
-        {"name": sym.name, "kind": sym.kind, "params": list(sym.params), "defined": _where(sym)}
-        for sym in model.program.syms
-        if sym.kind in ("proc", "init")
-    ]
-    params = {sym.name: list(sym.params) for sym in model.program.syms}
+    data = model.outline()
+    params = {p["name"]: p["params"] for p in data["procedures"]}
     inits: list[dict[str, Any]] = []
     for s in model.initial_states():
         if isinstance(s, StepFailure):
@@ -130,8 +116,7 @@ def listing(model: CompiledModel) -> dict[str, Any]:
             args = [bottom["locals"].get(p) for p in params.get(proc or "", [])] if bottom else []
             threads.append({"name": th["name"], "daemon": th["daemon"], "procedure": proc, "args": args})
         inits.append({"fails": None, "threads": threads})
-    return {"model": model.path, "constants": constants, "properties": props, "procedures": procs,
-            "initial_states": inits}
+    return {**data, "initial_states": inits}
 
 
 def render_listing(model: CompiledModel) -> str:
