@@ -224,6 +224,18 @@ def test_generator_produces_a_loadable_model_with_every_construct():
 # writes, which accesses a held lock protects).
 
 FIELDS = ("v", "w")
+CELL_HEADER = (
+    "from mmnotif_check.kernel.locks import Mutex, RwSem, down_read, down_write, mutex_lock, mutex_unlock, up_read, up_write",
+    "",
+    "class Cell:",
+    "    v: int = 0",
+    "    w: int = 0",
+    "    m: Mutex = None",
+    "    s: RwSem = None",
+    "    peer: Cell = None",  # written by threads that create cells: not always immutable
+    "    who: int = -1",
+    "",
+)
 
 
 @st.composite
@@ -265,18 +277,7 @@ def cell_stmt(draw, depth: int = 0) -> list[str]:
 
 @st.composite
 def object_model(draw) -> str:
-    lines = [
-        "from mmnotif_check.kernel.locks import Mutex, RwSem, down_read, down_write, mutex_lock, mutex_unlock, up_read, up_write",
-        "",
-        "class Cell:",
-        "    v: int = 0",
-        "    w: int = 0",
-        "    m: Mutex = None",
-        "    s: RwSem = None",
-        "    peer: Cell = None",
-        "",
-    ]
-    # (a Cell's peer is written by threads that create cells, so it is not always immutable)
+    lines = list(CELL_HEADER)
     nthreads = draw(st.integers(2, 3))
     for k in range(nthreads):
         lines.append(f"def p{k}(c, d):")
@@ -333,16 +334,7 @@ def symmetric_model(draw) -> str:
     """Interchangeable workers: one procedure, each started with a cell of its own (equal
     ones) and a shared cell; they store and compare thread ids as lock owners do."""
     lines = [
-        "from mmnotif_check.kernel.locks import Mutex, RwSem, down_read, down_write, mutex_lock, mutex_unlock, up_read, up_write",
-        "",
-        "class Cell:",
-        "    v: int = 0",
-        "    w: int = 0",
-        "    m: Mutex = None",
-        "    s: RwSem = None",
-        "    peer: Cell = None",
-        "    who: int = -1",
-        "",
+        *CELL_HEADER,
         "def worker(c, d):",
         "    e = d",
         "    t = 0",

@@ -36,7 +36,7 @@ from mmnotif_check.engine.interface import (
     TransitionSystem,
 )
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
-from mmnotif_check.engine.store import Trail, make_store
+from mmnotif_check.engine.store import ExactStore, FingerprintStore, Trail, make_store
 from mmnotif_check.options import CheckOptions
 
 ProgressFn = Callable[[Stats], None]
@@ -193,8 +193,10 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     only = options.properties
     bfs = options.strategy != "dfs"
     store = make_store(options.store)
-    seen = store.seen
-    fingerprint = store.name == "fingerprint"
+    seen: Any = store.seen if isinstance(store, ExactStore) else None
+    add_fp = store.add_fingerprint if isinstance(store, FingerprintStore) else None
+    has_fp = store.contains_fingerprint if isinstance(store, FingerprintStore) else None
+    fp_mask = FingerprintStore.MASK
     trail = Trail()
     parents = trail.parent
     trail_codes = trail.code
@@ -215,8 +217,8 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     def fresh(outs: list[Any]) -> bool:
         """The cycle proviso: an ample set may stand for all steps only if every state it
         leads to is new (then every cycle of the reduced graph has a fully expanded state)."""
-        if fingerprint:
-            return all(type(o) is StepFailure or hash(o) not in seen for o in outs)
+        if has_fp is not None:
+            return all(type(o) is StepFailure or not has_fp((hash(o) & fp_mask) or 1) for o in outs)
         return all(type(o) is StepFailure or o not in seen for o in outs)
 
     def stats() -> Stats:
@@ -306,13 +308,20 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                     if best is not None and not bfs:
                         break
                     continue
-                key = hash(o) if fingerprint else o
-                if key in seen:
-                    continue
-                if max_states is not None and len(seen) >= max_states:
-                    frontier.push(state, sid, d)
-                    raise _Budget(f"state budget of {max_states} states")
-                seen.add(key)
+                if add_fp is not None:
+                    fp = (hash(o) & fp_mask) or 1
+                    if max_states is not None and len(store) >= max_states and not has_fp(fp):
+                        frontier.push(state, sid, d)
+                        raise _Budget(f"state budget of {max_states} states")
+                    if not add_fp(fp):
+                        continue
+                else:
+                    if o in seen:
+                        continue
+                    if max_states is not None and len(seen) >= max_states:
+                        frontier.push(state, sid, d)
+                        raise _Budget(f"state budget of {max_states} states")
+                    seen.add(o)
                 nid = len(parents)
                 parents.append(sid)
                 trail_codes.append(code)

@@ -38,28 +38,81 @@ class ExactStore:
 
 
 class FingerprintStore:
+    """64-bit fingerprints in an open-addressing table (an ``array`` of unsigned 64-bit
+    words, linear probing, at most half full): 16 to 32 bytes a state, where a Python
+    ``set`` of ints would take about 65."""
+
     name = "fingerprint"
     BITS = 64
+    MASK = (1 << 64) - 1
 
-    def __init__(self) -> None:
-        self.seen: set[int] = set()
+    def __init__(self, capacity: int = 1 << 16) -> None:
+        self.table = array("Q", bytes(8 * capacity))
+        self.mask = capacity - 1
+        self.count = 0
+
+    @classmethod
+    def fingerprint(cls, state: Hashable) -> int:
+        """The state's 64-bit fingerprint (never 0: 0 marks an empty slot)."""
+        return (hash(state) & cls.MASK) or 1
 
     def add(self, state: Hashable) -> bool:
-        n = len(self.seen)
-        self.seen.add(hash(state))
-        return len(self.seen) != n
+        return self.add_fingerprint((hash(state) & self.MASK) or 1)
+
+    def add_fingerprint(self, fp: int) -> bool:
+        """Store fingerprint ``fp``; False if it was stored already."""
+        table = self.table
+        mask = self.mask
+        i = (fp ^ (fp >> 32)) & mask  # fold the high half in: low bits alone cluster
+        while True:
+            v = table[i]
+            if v == 0:
+                table[i] = fp
+                self.count += 1
+                if self.count * 2 > mask:
+                    self._grow()
+                return True
+            if v == fp:
+                return False
+            i = (i + 1) & mask
+
+    def contains_fingerprint(self, fp: int) -> bool:
+        table = self.table
+        mask = self.mask
+        i = (fp ^ (fp >> 32)) & mask
+        while True:
+            v = table[i]
+            if v == 0:
+                return False
+            if v == fp:
+                return True
+            i = (i + 1) & mask
 
     def __contains__(self, state: Hashable) -> bool:
-        return hash(state) in self.seen
+        return self.contains_fingerprint((hash(state) & self.MASK) or 1)
+
+    def _grow(self) -> None:
+        old = self.table
+        size = 2 * len(old)
+        table = array("Q", bytes(8 * size))
+        mask = size - 1
+        for fp in old:
+            if fp:
+                i = (fp ^ (fp >> 32)) & mask
+                while table[i]:
+                    i = (i + 1) & mask
+                table[i] = fp
+        self.table = table
+        self.mask = mask
 
     def __len__(self) -> int:
-        return len(self.seen)
+        return self.count
 
     def omission_probability(self) -> float:
         """The probability that two of the stored states share a fingerprint (so that one
         of them, and what only it leads to, went unexplored), for ideal 64-bit hashes:
         n(n-1)/2 pairs, each colliding with probability 2^-64."""
-        n = len(self.seen)
+        n = self.count
         return float(min(1.0, n * (n - 1) / 2 ** (self.BITS + 1)))
 
 

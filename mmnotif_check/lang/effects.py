@@ -83,6 +83,15 @@ class Effects:
         self.local_resume: list[dict[int, bool]] = [
             {pc: self._is_local(None, acc) for pc, acc in self.resume[fn.fid].items()} for fn in fns
         ]
+        # what any @invariant or @final reads, and which instructions write some of it
+        self.property_reads = frozenset().union(*(self.pure_reads.get(f.fid, frozenset())
+                                                  for f in fns if f.kind in ("invariant", "final")))
+        self.visible: list[list[bool]] = [
+            [bool(self.instr[fn.fid][pc].writes & self.property_reads) for pc in range(len(fn.instrs))] for fn in fns
+        ]
+        # instructions that may block: a wait_until, or an atomic block that starts with one
+        # (possibly in a procedure the block calls first)
+        self.blocks: list[list[bool]] = [[self._may_block(fn, pc) for pc in range(len(fn.instrs))] for fn in fns]
         # local and not a return (whether a return is local depends on its caller)
         self.local_no_return: list[list[bool]] = [
             [loc and not isinstance(ins, ir.IReturn) for loc, ins in zip(self.local[fn.fid], fn.instrs, strict=True)]
@@ -193,6 +202,18 @@ class Effects:
                 if isinstance(ins, ir.ICall) and ins.call.fid is not None:
                     todo.append(ins.call.fid)
         return seen
+
+    def _may_block(self, fn: ir.Function, pc: int, depth: int = 0) -> bool:
+        ins = fn.instrs[pc]
+        if isinstance(ins, ir.IWait):
+            return True
+        if isinstance(ins, ir.IAtomic) and depth < 8:
+            first = fn.instrs[ins.body]
+            if isinstance(first, ir.ICall):
+                targets = [first.call.fid] if first.call.fid is not None else sorted(self.thread_procs)
+                return any(self._may_block(self.program.functions[t], 0, depth + 1) for t in targets)
+            return isinstance(first, ir.IWait)
+        return False
 
     def _is_local(self, ins: ir.Instr | None, acc: Access) -> bool:
         """Touches only the thread's own stack (and shared data no thread ever writes)."""

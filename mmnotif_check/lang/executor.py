@@ -112,24 +112,22 @@ class Executable:
             g[k] = v
             c.dirty = True
 
-        def getf(c: Any, o: Any, name: str) -> Any:
+        def slot_of(o: Any, name: str, verb: str) -> int:
+            """The record slot of field ``name`` of object ``o`` (a fault if there is none)."""
             if type(o) is not Ref:
                 if o is None:
-                    raise ModelFault(f"None dereference reading field '{name}'")
-                raise ModelFault(f"reading field '{name}' of a {runtime.type_name(o)}, not an object")
+                    raise ModelFault(f"None dereference {verb} field '{name}'")
+                raise ModelFault(f"{verb} field '{name}' of a {runtime.type_name(o)}, not an object")
             slot = field_slots[name][o.c]
             if slot is None:
                 raise ModelFault(f"{o.name} has no field '{name}'")
-            return c.H[o.i][slot]
+            return slot
+
+        def getf(c: Any, o: Any, name: str) -> Any:
+            return c.H[o.i][slot_of(o, name, "reading")]
 
         def setf(c: StepContext, o: Any, name: str, v: Any) -> None:
-            if type(o) is not Ref:
-                if o is None:
-                    raise ModelFault(f"None dereference writing field '{name}'")
-                raise ModelFault(f"writing field '{name}' of a {runtime.type_name(o)}, not an object")
-            slot = field_slots[name][o.c]
-            if slot is None:
-                raise ModelFault(f"{o.name} has no field '{name}'")
+            slot = slot_of(o, name, "writing")
             v = fcheck[o.c][slot](v)
             h = c.H
             if type(h) is tuple:

@@ -188,27 +188,32 @@ class CompiledModel:
             return True
         return bool(eff.local_resume[caller[0]].get(caller[1], False))
 
+    def _reset(self, c: StepContext, g: Any, h: Any, i: Any, stacks: Any, tid: int, atomic: int,
+               prefix: Sequence[int], pc: tuple[Any, ...]) -> None:
+        """Set the step context up for a step of thread ``tid`` (-1: ``init()``)."""
+        c.G = g
+        c.H = h
+        c.I = i
+        c.hd = []
+        c.spawned = []
+        c.stacks = stacks
+        c.tid = tid
+        c.dirty = False
+        c.atomic = atomic
+        c.prefix = prefix
+        c.choice_pos = 0
+        c.arities = []
+        if self.symbolic:
+            c.P = list(pc)
+            c.solver = self.solver
+            symvals.set_active(c)
+
     def _step(self, d: Decoded, tid: int, prefix: Sequence[int], merge: MergeFn | None) -> State | StepFailure | None:
         state = d.state
         c = self._ctx
         entry = self._svals[state[d.base + tid]]
         G, H, I_ = d.G, d.H, d.I
-        c.G = G
-        c.H = H
-        c.I = I_
-        c.hd = []
-        c.spawned = []
-        c.stacks = state[d.base:]
-        c.tid = tid
-        c.dirty = False
-        c.atomic = 0
-        c.prefix = prefix
-        c.choice_pos = 0
-        c.arities = []
-        if self.symbolic:
-            c.P = list(d.P)
-            c.solver = self.solver
-            symvals.set_active(c)
+        self._reset(c, G, H, I_, state[d.base:], tid, 0, prefix, d.P)
         try:
             new_sid = self.exe.run(c, entry[0], entry[1], entry[2], list(entry[3:]), merge,
                                    self.effects.local_no_return if merge is not None else None)
@@ -335,20 +340,7 @@ class CompiledModel:
         pending: list[tuple[int, ...]] = [()]
         while pending:
             prefix = pending.pop()
-            c.G, c.H, c.I = G0, (), ()
-            c.hd = []
-            c.spawned = []
-            c.stacks = ()
-            c.tid = -1
-            c.dirty = False
-            c.atomic = 1
-            c.prefix = prefix
-            c.choice_pos = 0
-            c.arities = []
-            if self.symbolic:
-                c.P = []
-                c.solver = self.solver
-                symvals.set_active(c)
+            self._reset(c, G0, (), (), (), -1, 1, prefix, ())  # init() runs as one atomic step
             try:
                 out = self.exe.run(c, EMPTY_STACK, init.id, 0, [None] * self.exe.nslots[init.id], None)
                 if out is None:
