@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: gate test test-all lint bench clean
+.PHONY: gate test test-all lint bench reductions clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check mmnotif_check tests
 	$(BIN)/mypy
 
-## bench: states per second against hand-written successor functions
+## bench: the benchmarks of docs/performance.md (a quarter of an hour)
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py --markdown build/bench.md
+
+## reductions: every spec under every reduction, the same verdicts (an hour or more)
+reductions: $(STAMP)
+	$(BIN)/python bench/reductions.py --markdown build/reductions.md
 
 clean:
 	rm -rf $(VENV) build .mmnotif-cache .pytest_cache .mypy_cache .ruff_cache

@@ -232,3 +232,67 @@ def test_no_interchangeable_threads_is_said(kit):
     res = kit.explore((MODELS / "racy_lock.py").read_text().replace('name="t1"', 'name="t1"'), symmetry=True)
     assert res.verdict == VIOLATED
     assert res.stats.notes  # either swapped or why not
+
+
+# ------------------------------------------------------------------- minimising
+
+RACY_WITH_BYSTANDER = """
+locked: bool = False
+in_cs: int = 0
+noise: int = 0
+
+def worker():
+    global locked, in_cs
+    wait_until(not locked)
+    locked = True
+    in_cs += 1
+    in_cs -= 1
+    locked = False
+
+def bystander():
+    global noise
+    noise = 1
+    noise = 2
+    noise = 3
+
+def init():
+    spawn(bystander, name="b")
+    spawn(worker, name="t0")
+    spawn(worker, name="t1")
+
+@invariant
+def mutual_exclusion():
+    return in_cs <= 1
+"""
+
+
+def test_leaving_steps_out_keeps_the_violation(kit):
+    """A counterexample padded with the bystander's three steps loses them again."""
+    from mmnotif_check.engine.minimize import minimize
+    from mmnotif_check.engine.search import deadlock_violation
+
+    model = kit.load(RACY_WITH_BYSTANDER)
+    shortest = explore(model, CheckOptions(reduction="none"))
+    assert shortest.verdict == VIOLATED and len(shortest.path) == 7
+    # the bystander (thread 0, successor 0 while it runs) first, then the shortest path
+    state = model.initial_states()[0]
+    padded = [0]
+    for _ in range(3):
+        padded.append(0)
+        state = model.transitions(state)[0][1]
+    for k in shortest.path[1:]:
+        labels = [lab for lab, _ in model.transitions(state)]
+        want = [lab for lab, _ in model.transitions(_walk(model, shortest.path, len(padded) - 4))]
+        padded.append(next(j for j, lab in enumerate(labels) if lab.tid == want[k].tid and lab.choices == want[k].choices))
+        state = model.transitions(state)[padded[-1]][1]
+    assert len(padded) == 10
+    path, violation = minimize(model, tuple(padded), shortest.violation, None, True, None, deadlock_violation)
+    assert len(path) == 7 and violation.property == "mutual_exclusion"
+    assert build_trace(model, path, violation).steps[-1].text == "in_cs += 1"
+
+
+def _walk(model, path, n):
+    state = model.initial_states()[path[0]]
+    for k in path[1 : n + 1]:
+        state = model.transitions(state)[k][1]
+    return state

@@ -35,6 +35,7 @@ from mmnotif_check.engine.interface import (
     StepFailure,
     TransitionSystem,
 )
+from mmnotif_check.engine.minimize import minimize
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
 from mmnotif_check.engine.store import ExactStore, FingerprintStore, Trail, make_store
 from mmnotif_check.options import CheckOptions
@@ -149,26 +150,49 @@ def explore(
         if (result.verdict == VIOLATED and not result.shortest and configure is not None
                 and (options.strategy == "bfs" or options.shortest)):
             result = shorten(system, options, result, accept, progress, progress_every)
+        if result.verdict == VIOLATED and not result.shortest and hasattr(system, "transitions"):
+            result = _leave_steps_out(system, options, result, accept)
         return result
     finally:
         if enabled:
             gc.enable()
 
 
+def _leave_steps_out(system: Any, options: CheckOptions, found: Result,
+                     accept: Callable[[Violation], bool] | None) -> Result:
+    """A counterexample not known to be shortest, with the steps it can do without left out
+    (engine/minimize.py)."""
+    assert found.path is not None and found.violation is not None
+    if len(found.path) <= 2:
+        return found
+    start = time.perf_counter()
+    path, violation = minimize(system, found.path, found.violation, accept, options.check_deadlock,
+                               options.properties, deadlock_violation)
+    if len(path) >= len(found.path):
+        return found
+    complete = getattr(system, "complete", None)
+    if complete is not None:
+        violation = complete(violation)
+    stats = dataclasses.replace(found.stats, seconds=found.stats.seconds + time.perf_counter() - start,
+                                extra=(*found.stats.extra, ("steps_left_out", len(found.path) - len(path))))
+    return dataclasses.replace(found, path=path, violation=violation, stats=stats)
+
+
 SHORTEN_MIN_STATES = 20_000
+SHORTEN_SHARE = 4  # the bounded literal search may store a quarter of what the search stored
 
 
 def shorten(system: Any, options: CheckOptions, found: Result, accept: Callable[[Violation], bool] | None,
             progress: ProgressFn | None, progress_every: float) -> Result:
     """Look for a shorter counterexample than ``found`` (from a reduced search) with a
     breadth-first search of the literal semantics bounded by its length.  The search is
-    bounded by as many states as the search that found ``found`` stored (at least
+    bounded by a quarter of the states the search that found ``found`` stored (at least
     :data:`SHORTEN_MIN_STATES`), or not at all with ``--shortest``: when it completes, the
     result is a shortest counterexample (and, without ``accept``, the very one a search
     without reduction reports)."""
     assert found.path is not None
     length = len(found.path) - 1
-    budget = None if options.shortest else max(SHORTEN_MIN_STATES, found.stats.states)
+    budget = None if options.shortest else max(SHORTEN_MIN_STATES, found.stats.states // SHORTEN_SHARE)
     if length == 0:
         return dataclasses.replace(found, shortest=True)
     literal = options.with_(reduction="none", strategy="bfs", max_depth=length - 1, max_states=budget,

@@ -49,9 +49,21 @@ class SourceFile:
         return InputError(self.shown, line, col, message)
 
     def segment(self, node: ast.AST) -> str:
-        """The source text of a node (first line only for compound statements)."""
-        text = ast.get_source_segment(self.text, node) or ""
-        return text
+        """The source text of a node, like ``ast.get_source_segment`` but from the lines
+        split once (that function splits the whole file on every call: quadratic)."""
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        col, end_col = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if first is None or last is None or col is None or end_col is None:
+            return ""
+        lines = self.lines[first - 1 : last]
+        if not lines:
+            return ""
+        # ast columns are UTF-8 byte offsets
+        if len(lines) == 1:
+            return lines[0].encode()[col:end_col].decode(errors="replace")
+        head = lines[0].encode()[col:].decode(errors="replace")
+        tail = lines[-1].encode()[:end_col].decode(errors="replace")
+        return "\n".join([head, *lines[1:-1], tail])
 
 
 def _read(path: Path, shown: str, at: tuple[SourceFile, ast.AST] | None) -> SourceFile:

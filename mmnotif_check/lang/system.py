@@ -426,6 +426,24 @@ class CompiledModel:
                 out.append((StepLabel(tid, name, info, choices), o))
         return out
 
+    def literal_step(self, state: State, tid: int, picks: tuple[int, ...]) -> State | StepFailure | None:
+        """The literal step of thread ``tid`` with exactly these ``choose`` picks, or None
+        when the thread cannot take it (returned, blocked, other choices)."""
+        d = self.decode(state)
+        if tid >= len(state) - d.base or state[d.base + tid] == EMPTY_STACK:
+            return None
+        out = self._step(d, tid, picks, None)
+        if len(self._ctx.arities) != len(picks):
+            return None
+        return out
+
+    def literal_index(self, state: State, tid: int, picks: tuple[int, ...]) -> int:
+        """The index of that step among the literal successors of ``state``."""
+        for k, (label, _) in enumerate(self.transitions(state)):
+            if label.tid == tid and label.choices == picks:
+                return k
+        raise NondeterminismError(f"thread {tid} has no literal step with the picks {picks}")
+
     def literal_path(self, codes: Sequence[int]) -> tuple[int, ...]:
         """The literal path (initial index, then literal successor indices) that the
         path of transition codes ``codes`` (initial index first) stands for."""
