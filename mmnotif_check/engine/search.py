@@ -218,8 +218,10 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     bfs = options.strategy != "dfs"
     store = make_store(options.store)
     seen: Any = store.seen if isinstance(store, ExactStore) else None
-    add_fp = store.add_fingerprint if isinstance(store, FingerprintStore) else None
-    has_fp = store.contains_fingerprint if isinstance(store, FingerprintStore) else None
+    add_fp: Callable[[int], bool] | None = None
+    has_fp: Callable[[int], bool] | None = None
+    if isinstance(store, FingerprintStore):
+        add_fp, has_fp = store.add_fingerprint, store.contains_fingerprint
     fp_mask = FingerprintStore.MASK
     trail = Trail()
     parents = trail.parent
@@ -332,7 +334,7 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                     if best is not None and not bfs:
                         break
                     continue
-                if add_fp is not None:
+                if add_fp is not None and has_fp is not None:
                     fp = (hash(o) & fp_mask) or 1
                     if max_states is not None and len(store) >= max_states and not has_fp(fp):
                         frontier.push(state, sid, d)
