@@ -30,9 +30,15 @@ from mmnotif_check.trace.build import build_trace, follow, violation_at_end
 from mmnotif_check.trace.formats import FORMATS, TRACE_FORMATS, render_report
 from mmnotif_check.trace.progress import ProgressLine
 from mmnotif_check.trace.report import report_dict
-from mmnotif_check.trace.text import render_text
+from mmnotif_check.trace.text import DETAILS, render_text
 
 CMDLINE = "<command line>"
+
+DETAIL_OPTION = click.option(
+    "--detail", type=click.Choice(list(DETAILS)), default="protocol", show_default=True,
+    help="protocol: the protocol's steps (each call into the kernel library one line; returns, helpers that "
+         "change nothing and branches on constants left out); full: every literal step. Text, HTML, Mermaid "
+         "and DOT; JSON and ITF always have every step.")
 
 
 def option_error(message: str) -> InputError:
@@ -150,11 +156,12 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of text.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
               help="Output: text, json (= --json), or the counterexample as itf, mermaid, dot or html.")
+@DETAIL_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No live progress line on stderr.")
 def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None,
            timeout: float | None, max_memory: int | None, props: Sequence[str], no_deadlock: bool,
            reduce: str | None, store: str | None, symmetry: bool | None, shortest: bool,
-           solver_timeout: int | None, trace_out: str | None, as_json: bool, fmt: str, quiet: bool) -> None:
+           solver_timeout: int | None, trace_out: str | None, as_json: bool, fmt: str, detail: str, quiet: bool) -> None:
     """Verify MODEL.py or SPEC.toml: exit 0 holds, 1 violated, 2 bad input, 3 incomplete.
 
     With a spec, its model, constants, properties and budgets are the defaults and the
@@ -208,13 +215,14 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
     if as_json or fmt == "json":
         click.echo(json.dumps(report, indent=2))
     elif fmt in TRACE_FORMATS:
-        _echo_trace_format(report, fmt, render_text(target, outcome.result, outcome.trace, list(sets)))
+        _echo_trace_format(report, fmt, render_text(target, outcome.result, outcome.trace, list(sets), detail=detail),
+                           detail)
     else:
-        click.echo(render_text(target, outcome.result, outcome.trace, list(sets)))
+        click.echo(render_text(target, outcome.result, outcome.trace, list(sets), detail=detail))
     sys.exit(outcome.result.exit_code)
 
 
-def _echo_trace_format(report: dict[str, Any], fmt: str, text: str) -> None:
+def _echo_trace_format(report: dict[str, Any], fmt: str, text: str, detail: str = "protocol") -> None:
     """A counterexample format on stdout; without a counterexample, the text report on stderr."""
     from pathlib import Path
 
@@ -222,7 +230,7 @@ def _echo_trace_format(report: dict[str, Any], fmt: str, text: str) -> None:
         click.echo(text, err=True)
         click.echo(f"(no counterexample: nothing to write as {fmt})", err=True)
         return
-    click.echo(render_report(report, fmt, [Path.cwd()]), nl=False)
+    click.echo(render_report(report, fmt, [Path.cwd()], detail=detail), nl=False)
 
 
 @cli.command()
@@ -230,7 +238,8 @@ def _echo_trace_format(report: dict[str, Any], fmt: str, text: str) -> None:
 @click.option("--path", "token", default=None, help="The replay token printed with a counterexample.")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report of the replayed trace.")
-def replay(target: str, token: str | None, sets: Sequence[str], as_json: bool) -> None:
+@DETAIL_OPTION
+def replay(target: str, token: str | None, sets: Sequence[str], as_json: bool, detail: str) -> None:
     """Re-execute a counterexample and confirm the violation it ends in.
 
     TARGET is MODEL.py with --path TOKEN, or a JSON report (TRACE.json, from verify
@@ -239,7 +248,7 @@ def replay(target: str, token: str | None, sets: Sequence[str], as_json: bool) -
     exit 2: it is not (the message names the step and why).
     """
     if target.endswith(".json"):
-        _replay_report(target, token, sets, as_json)
+        _replay_report(target, token, sets, as_json, detail)
         return
     if token is None:
         fail_input(option_error("replay MODEL.py needs --path TOKEN (or give a TRACE.json report instead)"))
@@ -267,7 +276,7 @@ def replay(target: str, token: str | None, sets: Sequence[str], as_json: bool) -
     if as_json:
         click.echo(json.dumps(report_dict(target, model.path, model.constants, CheckOptions(), result, trace), indent=2))
     else:
-        click.echo(render_text(target, result, trace, list(sets)))
+        click.echo(render_text(target, result, trace, list(sets), detail=detail))
         click.echo("replay confirmed: the path is a real execution ending in this violation")
     sys.exit(1)
 
@@ -316,7 +325,7 @@ def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | No
     sys.exit(g.exit_code(rows))
 
 
-def _replay_report(target: str, token: str | None, sets: Sequence[str], as_json: bool) -> None:
+def _replay_report(target: str, token: str | None, sets: Sequence[str], as_json: bool, detail: str = "protocol") -> None:
     from mmnotif_check.trace.load import load_report
     from mmnotif_check.trace.replay import replay_report
 
@@ -333,7 +342,7 @@ def _replay_report(target: str, token: str | None, sets: Sequence[str], as_json:
         click.echo(json.dumps(report, indent=2))
     else:
         click.echo(render_text(target, result, trace, [],
-                               replay=f"mmnotif-check replay {shlex.quote(target)}"))
+                               replay=f"mmnotif-check replay {shlex.quote(target)}", detail=detail))
         click.echo("replay confirmed: the trace is a real execution of the model and ends in this violation")
     if replayed.moved:
         steps = ", ".join(str(n) for n in replayed.moved[:8]) + (" ..." if len(replayed.moved) > 8 else "")
@@ -352,7 +361,8 @@ def trace() -> None:
 @click.option("--to", "fmt", type=click.Choice(list(FORMATS)), required=True, help="The output format.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
               help="Write here (atomically) instead of stdout.")
-def convert(report_file: str, fmt: str, out: str | None) -> None:
+@DETAIL_OPTION
+def convert(report_file: str, fmt: str, out: str | None, detail: str) -> None:
     """Convert a JSON report to text, json, itf, mermaid, dot or html."""
     from pathlib import Path
 
@@ -364,7 +374,7 @@ def convert(report_file: str, fmt: str, out: str | None) -> None:
             require_trace(loaded)
         here = Path(report_file).resolve().parent
         text = render_report(loaded.report, fmt, [Path.cwd(), here, *here.parents],
-                             replay=f"mmnotif-check replay {shlex.quote(report_file)}")
+                             replay=f"mmnotif-check replay {shlex.quote(report_file)}", detail=detail)
     except InputError as err:
         fail_input(err)
         return

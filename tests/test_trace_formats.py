@@ -291,8 +291,11 @@ def test_itf_values():
     assert itf_value(-7) == {"#bigint": "-7"}
     assert itf_value(True) is True
     assert itf_value("Mutex#0") == "Mutex#0"
-    assert itf_value([1, [False]]) == [{"#bigint": "1"}, [False]]
-    assert itf_value(None) == {"tag": "None", "value": {"#tup": []}}
+    assert itf_value([1, 2]) == [{"#bigint": "1"}, {"#bigint": "2"}]  # one item type: a sequence
+    assert itf_value([1, [False]]) == {"#tup": [{"#bigint": "1"}, [False]]}  # mixed: a tuple
+    assert itf_value(None) == {"tag": "Null", "value": "U_OF_UNIT"}
+    assert itf_value([None, 3]) == [{"tag": "Null", "value": "U_OF_UNIT"},
+                                    {"tag": "Some", "value": {"value": {"#bigint": "3"}}}]
     assert itf_value({"a": 1}) == {"a": {"#bigint": "1"}}
 
 
@@ -322,10 +325,11 @@ def test_itf_objects_created_later_and_big_ints(write_model):
     trace = itf_trace(report_of(path))
     check_itf(trace)
     states = trace["states"]
-    assert states[0]["C#0.v"] == {"tag": "None", "value": {"#tup": []}}  # not created yet
-    assert states[0]["c"] == {"tag": "None", "value": {"#tup": []}}
+    assert states[0]["C#0.v"] == {"tag": "Absent", "value": "U_OF_UNIT"}  # not created yet
+    assert states[0]["c"] == {"tag": "Null", "value": "U_OF_UNIT"}  # None
+    assert states[-1]["c"] == {"tag": "Some", "value": {"value": "C#0"}}  # the same type: wrapped
     values = [s["C#0.v"] for s in states]
-    assert {"#bigint": str(2**64 - 1)} in values
+    assert {"tag": "Some", "value": {"value": {"#bigint": str(2**64 - 1)}}} in values
     assert JS_SAFE < 2**64 - 1
     assert all(isinstance(s["pc.w"], str) for s in states)
 
@@ -364,7 +368,9 @@ def test_mermaid_draws_locks_and_spawns(tmp_path):
     assert "activate T0" in text and "deactivate T0" in text and "activate T1" in text
     assert "acquire: mutex_lock m (Mutex#35;0)" in text
     assert "release: mutex_unlock m (Mutex#35;0)" in text
-    assert text.count("rect rgb(255, 236, 179)") >= 4  # lock steps are boxed
+    assert text.count("rect rgb(255, 236, 179)") == 3  # each lock call is one boxed note
+    assert "Mutex#35;0.owner: -1 → 0 (a)" in text  # owners named
+    assert "★ n: 0 → 1" in text  # a change the violated assert reads
     assert "fails: small: n stays small" in text
     model = tmp_path / "deadlock.py"
     model.write_text(DEADLOCK_MODEL, encoding="utf-8")
@@ -425,10 +431,10 @@ def test_html_is_self_contained_with_sources_and_navigation():
     assert "<style>" in page and "ArrowRight" in page and "ArrowLeft" in page
     assert 'id="prev"' in page and 'id="next"' in page
     data = page_data(page)
-    assert len(data["steps"]) == 6 and len(data["states"]) == 7
+    assert len(data["views"]["full"]) == 6 and len(data["states"]) == 7
     assert data["sources"][RACY]["10"] == "    locked = True"
     assert data["sources"][RACY]["22"].startswith("def mutual_exclusion")  # the violated property
-    assert data["steps"][5]["changes"] == [{"name": "in_cs", "old": "1", "new": "2"}]
+    assert data["views"]["full"][5]["changes"] == [{"name": "in_cs", "old": "1", "new": "2", "marked": True}]
     assert "seconds" not in json.dumps(data) and "memory" not in page.lower().replace("peak_memory", "")
 
 
@@ -569,7 +575,7 @@ def test_docs_examples_are_there_in_every_format():
     check_itf(json.loads((examples / "trace.itf.json").read_text(encoding="utf-8")))
     assert (examples / "trace.mmd").read_text(encoding="utf-8").count("sequenceDiagram") == 1
     assert (examples / "trace.dot").read_text(encoding="utf-8").startswith("digraph")
-    assert page_data((examples / "trace.html").read_text(encoding="utf-8"))["steps"]
+    assert page_data((examples / "trace.html").read_text(encoding="utf-8"))["views"]["protocol"]
     assert "VIOLATED" in (examples / "trace.txt").read_text(encoding="utf-8")
     for png in ("trace-html.png", "trace-mermaid.png"):
         assert (examples / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

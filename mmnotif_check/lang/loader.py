@@ -20,15 +20,29 @@ BUILTIN_MODULES = frozenset({"mmnotif_check", "mmnotif_check.builtins"})
 KERNEL_DIR = Path(__file__).resolve().parent.parent / "kernel"
 
 
+# How the shipped kernel library's files are named wherever the package is installed (a
+# virtualenv inside the repository, site-packages, a checkout): by their package path.
+LIBRARY_PREFIX = "mmnotif_check/kernel/"
+
+
 def display_path(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory if inside."""
+    """A path as the user should see it: the kernel library's files by their package path
+    (``mmnotif_check/kernel/locks.py``, the same for every installation and working
+    directory), other files relative to the working directory if inside it."""
+    if KERNEL_DIR in Path(os.path.abspath(path)).parents:
+        return LIBRARY_PREFIX + Path(os.path.relpath(os.path.abspath(path), KERNEL_DIR)).as_posix()
     try:
         rel = os.path.relpath(path)
     except ValueError:
         return str(path)
-    if rel.startswith(".." + os.sep) and KERNEL_DIR in path.parents:
-        return f"<{KERNEL_PACKAGE}>/{path.name}"
     return rel
+
+
+def is_library_path(shown: str) -> bool:
+    """Whether a file name as the checker shows it is one of the shipped kernel library's
+    (also the ``<mmnotif_check.kernel>/x.py`` form reports of version 0.1.0 used)."""
+    name = shown.replace("\\", "/")
+    return name.startswith((LIBRARY_PREFIX, f"<{KERNEL_PACKAGE}>/")) or f"/{LIBRARY_PREFIX}" in name
 
 
 @dataclass

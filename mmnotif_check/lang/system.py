@@ -651,6 +651,12 @@ class CompiledModel:
     def local_names(self, fid: int) -> list[str]:
         return self.functions[fid].local_names
 
+    def trace_facts(self) -> Any:
+        """What the counterexample views need about steps and states (lang/tracefacts.py)."""
+        from mmnotif_check.lang.tracefacts import TraceFacts
+
+        return TraceFacts(self)
+
 
 def load_model(
     path: str,

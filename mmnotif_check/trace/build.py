@@ -20,7 +20,7 @@ State = Any  # a state of the system (opaque here)
 System = TraceableSystem[Any]
 
 
-@dataclass(frozen=True)
+@dataclass
 class TraceStep:
     number: int
     thread: str
@@ -30,6 +30,18 @@ class TraceStep:
     changes: tuple[tuple[str, Any, Any], ...]
     choices: tuple[int, ...] = ()
     failed: bool = False
+    # what the views need (docs/trace-format.md, "Each entry of trace"); see trace/condense.py
+    function: str | None = None
+    depth: int = 0
+    kind: str = "stmt"
+    kernel: bool = False
+    calls: str | None = None
+    taken: bool | None = None
+    view: str = "step"  # step | call | collapsed | hidden
+    collapsed_into: int | None = None
+    call_step: int | None = None
+    line_changes: tuple[tuple[str, Any, Any], ...] | None = None  # a "call" line's changes
+    property_changes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -44,6 +56,11 @@ class Trace:
     states: list[State] = field(default_factory=list)
     # describe_state() of every state in ``states`` (the JSON report's "states")
     described: list[dict[str, Any]] = field(default_factory=list)
+    # thread names by thread id, the fields whose values are thread ids (lock owners), and
+    # the values of a symbolic model's terms under the witness
+    thread_ids: list[str] = field(default_factory=list)
+    thread_id_fields: list[str] = field(default_factory=list)
+    witness_values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def token(self) -> str:
@@ -143,12 +160,15 @@ def build_trace(
             f"model is nondeterministic: replaying path {format_path(path)} {why}"
         )
     trace.states = states
+    step_facts: list[Any] = []
     if not states:  # init() itself failed: one step, the failing init statement
         f = steps[0][1]
         loc = f.location or (model.path, 1)
         trace.steps.append(TraceStep(1, "init", loc[0], loc[1], f.text, (), (), True))
         return trace
     trace.initial = model.describe_state(states[0])
+    facts_of = getattr(model, "trace_facts", None)
+    facts = facts_of() if facts_of is not None else None
     for n, (label, outcome) in enumerate(steps, start=1):
         before = states[n - 1]
         if isinstance(outcome, StepFailure):
@@ -157,6 +177,12 @@ def build_trace(
         else:
             changes = tuple(model.diff(before, outcome, label.tid))
             failed = False
+        extra: dict[str, Any] = {}
+        if facts is not None:
+            f = facts.step(before, label.tid, None if failed else outcome)
+            extra = {"function": f.function, "depth": f.depth, "kind": f.kind, "kernel": f.kernel,
+                     "calls": f.calls, "taken": f.taken}
+            step_facts.append(f)
         trace.steps.append(
             TraceStep(
                 number=n,
@@ -167,8 +193,20 @@ def build_trace(
                 changes=changes,
                 choices=label.choices,
                 failed=failed,
+                **extra,
             )
         )
     trace.final = model.describe_state(states[-1])
     trace.described = [model.describe_state(s) for s in states]
+    trace.thread_ids = model.thread_names(states[-1])
+    if facts is not None:
+        from mmnotif_check.trace.condense import condense
+
+        failing = (states[-1], steps[-1][0].tid) if steps and isinstance(steps[-1][1], StepFailure) else None
+        locations = facts.property_locations(violation.kind, violation.property, failing)
+        trace.thread_id_fields = facts.thread_id_fields()
+        trace.witness_values = facts.witness_values(states, violation.witness)
+        for st in trace.steps:
+            st.property_changes = tuple(c[0] for c in st.changes if facts.change_location(c[0]) in locations)
+        condense(trace, step_facts)
     return trace

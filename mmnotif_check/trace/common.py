@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mmnotif_check.trace.text import fmt_value
+from mmnotif_check.trace.values import fmt_value
 
 LOCK_ACQUIRE = frozenset(
     {"down_read", "down_write", "down_read_trylock", "down_write_trylock", "mutex_lock", "mutex_trylock",
@@ -138,3 +138,27 @@ def lock_op(report: dict[str, Any], index: int) -> LockOp | None:
     if m is not None:
         return LockOp(m.group(1), m.group(2).strip(), "failed" if step.get("failed") else "call")
     return None
+
+
+def line_lock(report: dict[str, Any], line: dict[str, Any]) -> LockOp | None:
+    """The lock operation a view line (:func:`~mmnotif_check.trace.condense.view_lines`)
+    performs: a collapsed library call of a lock function, or a literal step's."""
+    if not line.get("call"):
+        index = int(line["step"]) - 1
+        trace = report.get("trace") or []
+        return lock_op(report, index) if 0 <= index < len(trace) else None
+    fn = line.get("calls")
+    if fn not in LOCK_OPS:
+        return None
+    if line.get("failed"):
+        return LockOp(str(fn), "", "failed")
+    objs = [c["name"].split(".", 1)[0] for c in line["changes"] if "#" in c["name"] and "." in c["name"]]
+    if not objs:
+        m = _LOCK_CALL.search(str(line["statement"]))
+        return LockOp(str(fn), m.group(2).strip() if m else "", "call")
+    states = states_of(report)
+    first = int(line["steps"][0]) - 1
+    holder = holder_of(states[first] if 0 <= first < len(states) else None, objs[0])
+    lock = f"{holder} ({objs[0]})" if holder else objs[0]
+    effect = "release" if fn in LOCK_RELEASE else "downgrade" if fn == "downgrade_write" else "acquire"
+    return LockOp(str(fn), lock, effect)

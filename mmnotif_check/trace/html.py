@@ -21,13 +21,15 @@ from typing import Any
 from mmnotif_check.lang.loader import KERNEL_DIR, KERNEL_PACKAGE
 from mmnotif_check.trace.common import (
     basename,
-    function_before,
-    lock_op,
+    line_lock,
     states_of,
+    thread_names,
     violation_location,
     violation_title,
 )
-from mmnotif_check.trace.text import fmt_value
+from mmnotif_check.trace.condense import step_range, view_lines
+from mmnotif_check.trace.text import DETAILS, branch_note
+from mmnotif_check.trace.values import ValueText, fmt_value
 
 CONTEXT = 4  # source lines shown above and below a step's line
 
@@ -82,36 +84,52 @@ def read_sources(report: dict[str, Any], bases: Sequence[Path]) -> dict[str, dic
     return out
 
 
-def _page_data(report: dict[str, Any], sources: Sources) -> dict[str, Any]:
-    steps = []
-    for i, s in enumerate(report.get("trace", [])):
-        op = lock_op(report, i)
-        steps.append({
-            "step": s["step"],
-            "thread": s["thread"],
-            "file": s["file"],
-            "line": s["line"],
-            "statement": s["statement"],
-            "function": function_before(report, i),
-            "failed": bool(s.get("failed")),
-            "choices": s.get("choices", []),
-            "lock": f"{op.effect}: {op.op} {op.lock}".strip() if op is not None else None,
-            "changes": [{"name": c["name"], "old": fmt_value(c["old"]), "new": fmt_value(c["new"])} for c in s["changes"]],
-        })
+PALETTE = ("#0969da", "#8250df", "#1a7f37", "#bc4c00", "#cf222e", "#116329", "#953800", "#6639ba",
+           "#0550ae", "#9a6700")
+
+
+def _line_data(report: dict[str, Any], line: dict[str, Any], values: ValueText) -> dict[str, Any]:
+    op = line_lock(report, line)
+    implicit = str(line["statement"]).startswith("return  # end of ")
+    return {
+        "steps": line["steps"],
+        "range": step_range(line["steps"]),
+        "step": line["step"],
+        "thread": line["thread"],
+        "file": line["file"],
+        "line": line["line"],
+        "statement": line["statement"],
+        "note": branch_note(line).strip(),
+        "function": line.get("function"),
+        "depth": line.get("depth") or 1,
+        "failed": line["failed"],
+        "call": line["call"],
+        "implicit": implicit,
+        "lock": f"{op.effect}: {op.op} {op.lock}".strip() if op is not None else None,
+        "changes": [{"name": c["name"], "old": values.cell(c["name"], c["old"]), "new": values.cell(c["name"], c["new"]),
+                     "marked": c["name"] in line["marked"]} for c in line["changes"]],
+    }
+
+
+def _page_data(report: dict[str, Any], sources: Sources, detail: str = "protocol") -> dict[str, Any]:
+    values = ValueText(report)
+    views = {d: [_line_data(report, line, values) for line in view_lines(report, d)] for d in DETAILS}
     states = []
     for st in states_of(report):
         states.append({
-            "globals": [[k, fmt_value(v)] for k, v in st["globals"].items()],
-            "objects": [[obj, [[f, fmt_value(v)] for f, v in fields.items()]] for obj, fields in st["objects"].items()],
+            "globals": [[k, values.cell(k, v)] for k, v in st["globals"].items()],
+            "objects": [[obj, [[f, values.cell(f"{obj}.{f}", v)] for f, v in fields.items()]]
+                        for obj, fields in st["objects"].items()],
             "threads": [{
                 "name": th["name"],
                 "daemon": th["daemon"],
                 "done": th["done"],
                 "stack": [{"function": fr["function"], "at": fr["at"],
-                           "locals": [[k, fmt_value(v)] for k, v in fr["locals"].items()]} for fr in th["stack"]],
+                           "locals": [[k, values.value(v)] for k, v in fr["locals"].items()]} for fr in th["stack"]],
             } for th in st["threads"]],
         })
     stats = report.get("stats") or {}
+    names = thread_names(report)
     return {
         "target": report.get("target", ""),
         "title": violation_title(report),
@@ -122,7 +140,10 @@ def _page_data(report: dict[str, Any], sources: Sources) -> dict[str, Any]:
                     for b in report.get("blocked", []) or []],
         "witness": {k: str(v) for k, v in (report.get("witness") or {}).items()},
         "searched": {k: stats[k] for k in ("states", "transitions", "max_depth") if k in stats},
-        "steps": steps,
+        "nsteps": len(report.get("trace", [])),
+        "detail": detail if views["protocol"] != views["full"] else "full",
+        "views": views,
+        "colors": {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)},
         "states": states,
         "sources": {f: {str(n): t for n, t in lines.items()} for f, lines in sorted(sources.items())},
     }
@@ -136,45 +157,58 @@ def _script_json(data: Any) -> str:
 
 CSS = """
 :root { --fg:#1f2328; --muted:#656d76; --line:#d0d7de; --hl:#fff3b0; --bad:#ffd7d5; --badfg:#82071e;
-        --lock:#ffe9b3; --sel:#ddf4ff; --code:#f6f8fa; }
+        --lock:#ffe9b3; --sel:#ddf4ff; --code:#f6f8fa; --mark:#ffd8b5; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--fg); }
-header { padding: 12px 18px; border-bottom: 1px solid var(--line); background: #fafbfc; }
+html, body { height: 100%; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--fg);
+       display: flex; flex-direction: column; overflow: hidden; }
+header { flex: none; padding: 10px 18px; border-bottom: 1px solid var(--line); background: #fafbfc; max-height: 34vh; overflow-y: auto; }
 h1 { font-size: 18px; margin: 0 0 4px; }
 h2 { font-size: 16px; margin: 0 0 6px; }
 h3 { font-size: 14px; margin: 14px 0 6px; }
 .verdict { color: var(--badfg); }
 .muted { color: var(--muted); }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
-nav { display: flex; gap: 6px; align-items: center; padding: 8px 18px; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: white; z-index: 1; }
+header details summary { cursor: pointer; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; }
+.chip { display: inline-block; padding: 0 7px; border-radius: 9px; color: white; background: var(--c, #656d76); font-size: 12px; font-weight: 600; }
+nav { flex: none; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 6px 18px; border-bottom: 1px solid var(--line); background: white; }
 nav button { font-size: 13px; padding: 3px 10px; border: 1px solid var(--line); border-radius: 6px; background: #f6f8fa; cursor: pointer; }
 nav button:disabled { opacity: .45; cursor: default; }
-#pos { min-width: 110px; text-align: center; font-weight: 600; }
-main { display: grid; grid-template-columns: minmax(260px, 34%) 1fr; min-height: calc(100vh - 120px); }
-#steps { margin: 0; padding: 6px 0; list-style: none; border-right: 1px solid var(--line); overflow-y: auto; max-height: calc(100vh - 110px); position: sticky; top: 44px; }
-#steps li { padding: 3px 12px; cursor: pointer; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border-left: 3px solid transparent; }
-#steps li:hover { background: #f6f8fa; }
-#steps li.sel { background: var(--sel); border-left-color: #0969da; }
-#steps li.lock { border-left-color: #d4a72c; }
-#steps li.sel.lock { border-left-color: #0969da; }
-#steps li.failed, #steps li.final { color: var(--badfg); }
-#steps .n { display: inline-block; width: 2.6em; text-align: right; margin-right: .6em; color: var(--muted); }
-#steps .t { font-weight: 600; margin-right: .5em; }
-#steps .f { color: var(--muted); margin: 0 .3em; }
-#detail { padding: 12px 18px 40px; min-width: 0; }
+nav button[aria-pressed="true"] { background: var(--sel); border-color: #0969da; }
+#pos { min-width: 130px; text-align: center; font-weight: 600; }
+main { flex: 1; min-height: 0; display: grid; grid-template-columns: minmax(320px, 42%) 1fr; }
+ol.steps { margin: 0; padding: 4px 0; list-style: none; border-right: 1px solid var(--line); overflow-y: auto; min-height: 0; }
+ol.steps[hidden] { display: none; }
+ol.steps li { padding: 3px 10px 3px 8px; cursor: pointer; border-left: 5px solid var(--c, transparent); }
+ol.steps li.switch { border-top: 1px dashed var(--line); margin-top: 2px; padding-top: 5px; }
+ol.steps li:hover { background: #f6f8fa; }
+ol.steps li.sel { background: var(--sel); }
+ol.steps li.lock .stmt { background: var(--lock); border-radius: 3px; }
+ol.steps li.failed, ol.steps li.final { color: var(--badfg); }
+ol.steps .head { display: flex; gap: .6em; align-items: baseline; font-size: 12px; color: var(--muted); }
+ol.steps .n { min-width: 3.4em; text-align: right; font-variant-numeric: tabular-nums; }
+ol.steps .t { font-weight: 600; color: var(--c, var(--fg)); }
+ol.steps .stmt { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px;
+                 white-space: pre-wrap; overflow-wrap: anywhere; margin-left: 4em; }
+ol.steps .mark { color: #bc4c00; font-weight: 700; }
+#detail { padding: 12px 18px 40px; min-width: 0; overflow-y: auto; min-height: 0; }
 .where { margin-bottom: 8px; }
-.badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; margin-left: 6px; }
+.badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; margin-left: 6px; font-weight: normal; }
 .badge.lock { background: var(--lock); }
 .badge.fail { background: var(--bad); color: var(--badfg); }
+.badge.mark { background: var(--mark); }
 pre.src { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: 6px 0; margin: 0; overflow-x: auto; }
 pre.src div { padding: 0 10px; white-space: pre; }
 pre.src div.cur { background: var(--hl); font-weight: 600; }
 pre.src .ln { display: inline-block; width: 3.2em; color: var(--muted); text-align: right; margin-right: 1em; user-select: none; }
+.note { margin: 6px 0; color: var(--muted); }
 table { border-collapse: collapse; margin: 2px 0 8px; }
 th, td { border: 1px solid var(--line); padding: 2px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
 td.v { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 tr.changed td, td.changed { background: var(--hl); }
+tr.marked td { background: var(--mark); }
 tr.me td { background: var(--sel); }
 .objects { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-start; }
 .objects table caption { text-align: left; font-weight: 600; padding: 2px 0; }
@@ -185,8 +219,9 @@ tr.me td { background: var(--sel); }
 JS = r"""
 (function () {
   const D = JSON.parse(document.getElementById('trace-data').textContent);
-  const N = D.steps.length;
-  let cur = 0;
+  const N = D.nsteps;
+  let view = D.detail;
+  let cur = 0;  // index into the lines of the view; 0 is the initial state
   const $ = (id) => document.getElementById(id);
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -194,8 +229,9 @@ JS = r"""
     if (text !== undefined && text !== null) e.textContent = text;
     return e;
   }
-  function stateAt(k) {  // the state after step k (0: initial); a failed step has none
-    if (k < D.states.length) return [D.states[k], false];
+  const lines = () => D.views[view];
+  function stateAfter(step) {  // the state after literal step `step` (0: initial); a failed step has none
+    if (step < D.states.length) return [D.states[step], false];
     return [D.states[D.states.length - 1], true];
   }
   function table(head, rows, changed) {
@@ -211,14 +247,14 @@ JS = r"""
     });
     return t;
   }
-  function source(file, line) {
+  function source(file, line, implicit) {
     const lines = (D.sources[file] || {});
     const pre = el('pre', 'src');
     let any = false;
     for (let n = line - 4; n <= line + 4; n++) {
       if (!(String(n) in lines)) continue;
       any = true;
-      const d = el('div', n === line ? 'cur' : null);
+      const d = el('div', n === line && !implicit ? 'cur' : null);
       d.appendChild(el('span', 'ln', String(n)));
       d.appendChild(document.createTextNode(lines[String(n)]));
       pre.appendChild(d);
@@ -235,45 +271,73 @@ JS = r"""
     Object.keys(D.witness).forEach((k) => b.appendChild(el('div', 'mono', 'witness: ' + k + ' = ' + D.witness[k])));
     return b;
   }
+  function setView(v) {
+    const step = cur === 0 ? 0 : lines()[cur - 1].step;
+    view = v;
+    $('steps-protocol').hidden = v !== 'protocol';
+    $('steps-full').hidden = v !== 'full';
+    $('view-protocol').setAttribute('aria-pressed', String(v === 'protocol'));
+    $('view-full').setAttribute('aria-pressed', String(v === 'full'));
+    showStep(step);
+  }
+  function showStep(step) {  // select the line of literal step `step` (switching to every step if it is left out)
+    if (step <= 0) { show(0); return; }
+    let k = lines().findIndex((l) => l.steps.includes(step));
+    if (k < 0 && view !== 'full') { setView('full'); return; }
+    if (k < 0) k = lines().findIndex((l) => l.step >= step);
+    show(k < 0 ? lines().length : k + 1);
+  }
   function show(k) {
-    cur = Math.max(0, Math.min(N, k));
-    document.querySelectorAll('#steps li').forEach((li) => li.classList.toggle('sel', Number(li.dataset.k) === cur));
-    const sel = document.querySelector('#steps li.sel');
+    const L = lines();
+    cur = Math.max(0, Math.min(L.length, k));
+    const list = $('steps-' + view);
+    list.querySelectorAll('li').forEach((li) => li.classList.toggle('sel', Number(li.dataset.i) === cur));
+    const sel = list.querySelector('li.sel');
     if (sel) sel.scrollIntoView({block: 'nearest'});
-    $('pos').textContent = cur === 0 ? 'initial state' : 'step ' + cur + ' / ' + N;
+    const line = cur === 0 ? null : L[cur - 1];
+    $('pos').textContent = line === null ? 'initial state' : 'step ' + line.range + ' / ' + N;
     $('first').disabled = $('prev').disabled = cur === 0;
-    $('next').disabled = $('last').disabled = cur === N;
-    if (location.hash !== '#' + cur) history.replaceState(null, '', '#' + cur);
+    $('next').disabled = $('last').disabled = cur === L.length;
+    const hash = '#' + (line === null ? 0 : line.step);
+    if (location.hash !== hash) history.replaceState(null, '', hash);
     const det = $('detail');
     det.replaceChildren();
     const changed = new Set();
     let me = null;
-    if (cur === 0) {
+    if (line === null) {
       det.appendChild(el('h2', null, 'Initial state'));
-      det.appendChild(el('div', 'muted', 'after init(); ' + N + ' steps follow'));
+      det.appendChild(el('div', 'muted', 'after init(); ' + N + ' steps follow'
+        + (L.length < N ? ', shown as ' + L.length + ' lines' : '')));
     } else {
-      const s = D.steps[cur - 1];
-      me = s.thread;
-      const h = el('h2', null, 'Step ' + s.step + ' of ' + N + ': ' + s.thread);
-      if (s.lock) h.appendChild(el('span', 'badge lock', s.lock));
-      if (s.failed) h.appendChild(el('span', 'badge fail', 'fails'));
+      me = line.thread;
+      const h = el('h2', null, (line.steps.length > 1 ? 'Steps ' : 'Step ') + line.range + ' of ' + N + ': ');
+      const chip = el('span', 'chip', line.thread);
+      chip.style.setProperty('--c', D.colors[line.thread] || '#656d76');
+      h.appendChild(chip);
+      if (line.lock) h.appendChild(el('span', 'badge lock', line.lock));
+      if (line.failed) h.appendChild(el('span', 'badge fail', 'fails'));
+      if (line.changes.some((c) => c.marked)) h.appendChild(el('span', 'badge mark', 'changes what ' + D.title + ' reads'));
       det.appendChild(h);
-      const w = el('div', 'where mono', s.file + ':' + s.line + (s.function ? '  in ' + s.function + '()' : '')
-        + (s.choices.length ? '  choices ' + s.choices.join('/') : ''));
-      det.appendChild(w);
-      det.appendChild(source(s.file, s.line));
-      const what = s.failed ? 'The step fails: there is no state after it'
-        : (s.changes.length ? 'Changed' : 'Changed: nothing visible (the thread moved on)');
+      det.appendChild(el('div', 'where mono', line.file + ':' + line.line + (line.function ? '  in ' + line.function + '()' : '')));
+      det.appendChild(source(line.file, line.line, line.implicit));
+      if (line.implicit) det.appendChild(el('div', 'note', 'the implicit return at the end of ' + (line.function || 'the function') + '()'));
+      if (line.note) det.appendChild(el('div', 'note mono', line.statement + line.note.replace('#', '  #')));
+      if (line.call) det.appendChild(el('div', 'note', 'one line for the call into the kernel library: its ' + line.steps.length
+        + ' literal steps (' + line.range + ') are folded into it; "every step" shows them'));
+      const what = line.failed ? 'The step fails: there is no state after it'
+        : (line.changes.length ? 'Changed' : 'Changed: nothing visible (the thread moved on)');
       det.appendChild(el('h3', null, what));
-      if (s.changes.length) {
+      if (line.changes.length) {
         const t = el('table');
         const tr = el('tr');
         ['name', 'before', 'after'].forEach((x) => tr.appendChild(el('th', null, x)));
         t.appendChild(tr);
-        s.changes.forEach((c) => {
+        line.changes.forEach((c) => {
           changed.add(c.name);
-          const r = el('tr', 'changed');
-          r.appendChild(el('td', null, c.name));
+          const r = el('tr', c.marked ? 'changed marked' : 'changed');
+          const name = el('td', null, c.name);
+          if (c.marked) name.appendChild(el('span', 'badge mark', 'read by ' + D.title));
+          r.appendChild(name);
           r.appendChild(el('td', 'v old', c.old));
           r.appendChild(el('td', 'v', c.new));
           t.appendChild(r);
@@ -281,21 +345,20 @@ JS = r"""
         det.appendChild(t);
       }
     }
-    const [st, failed] = stateAt(cur);
-    if (cur === N) det.appendChild(violation());
+    const last = cur === L.length;
+    const [st, failed] = stateAfter(last ? N : (line === null ? 0 : line.step));
+    if (last) det.appendChild(violation());
     if (!st) return;
-    det.appendChild(el('h3', null, failed ? 'State before the failing step' : (cur === 0 ? 'State' : 'State after step ' + cur)));
+    det.appendChild(el('h3', null, failed ? 'State before the failing step' : (line === null ? 'State' : 'State after step ' + (last ? N : line.step))));
     if (st.globals.length) det.appendChild(table(['global', 'value'], st.globals, changed));
     if (st.objects.length) {
       const box = el('div', 'objects');
       const touched = ([name, fields]) => changed.has(name) || fields.some(([f]) => changed.has(name + '.' + f));
       const objects = st.objects.filter(touched).concat(st.objects.filter((o) => !touched(o)));
       objects.forEach(([name, fields]) => {
-        const rows = fields.map(([f, v]) => [f, v]);
         const ch = new Set(fields.filter(([f]) => changed.has(name + '.' + f) || changed.has(name)).map(([f]) => f));
-        const t = table(['field', 'value'], rows, ch);
-        const cap = el('caption', null, name);
-        t.prepend(cap);
+        const t = table(['field', 'value'], fields, ch);
+        t.prepend(el('caption', null, name));
         box.appendChild(t);
       });
       det.appendChild(box);
@@ -306,8 +369,11 @@ JS = r"""
     tt.appendChild(hr);
     st.threads.forEach((th) => {
       const r = el('tr', th.name === me ? 'me' : null);
-      const name = th.name + (th.daemon ? ' (daemon)' : '');
-      r.appendChild(el('td', null, name));
+      const c = el('td');
+      const chip = el('span', 'chip', th.name + (th.daemon ? ' (daemon)' : ''));
+      chip.style.setProperty('--c', D.colors[th.name] || '#656d76');
+      c.appendChild(chip);
+      r.appendChild(c);
       if (th.done) {
         r.appendChild(el('td', 'muted', 'returned'));
         r.appendChild(el('td'));
@@ -325,39 +391,64 @@ JS = r"""
     det.appendChild(el('h3', null, 'Threads'));
     det.appendChild(tt);
   }
-  document.querySelectorAll('#steps li').forEach((li) => li.addEventListener('click', () => show(Number(li.dataset.k))));
+  document.querySelectorAll('ol.steps li').forEach((li) => li.addEventListener('click', () => show(Number(li.dataset.i))));
   $('first').onclick = () => show(0);
   $('prev').onclick = () => show(cur - 1);
   $('next').onclick = () => show(cur + 1);
-  $('last').onclick = () => show(N);
+  $('last').onclick = () => show(lines().length);
+  $('view-protocol').onclick = () => setView('protocol');
+  $('view-full').onclick = () => setView('full');
   document.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'j') { show(cur + 1); e.preventDefault(); }
     else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp' || e.key === 'k') { show(cur - 1); e.preventDefault(); }
     else if (e.key === 'Home') { show(0); e.preventDefault(); }
-    else if (e.key === 'End') { show(N); e.preventDefault(); }
+    else if (e.key === 'End') { show(lines().length); e.preventDefault(); }
+    else if (e.key === 'f') { setView(view === 'full' ? 'protocol' : 'full'); e.preventDefault(); }
   });
+  window.addEventListener('hashchange', () => showStep(parseInt(location.hash.slice(1), 10) || 0));
   const h = parseInt(location.hash.slice(1), 10);
-  show(Number.isNaN(h) ? 0 : h);
+  $('steps-' + view).hidden = false;
+  $('steps-' + (view === 'full' ? 'protocol' : 'full')).hidden = true;
+  $('view-protocol').setAttribute('aria-pressed', String(view === 'protocol'));
+  $('view-full').setAttribute('aria-pressed', String(view === 'full'));
+  showStep(Number.isNaN(h) ? 0 : h);
 })();
 """
 
 
-def render_html(report: dict[str, Any], sources: Sources) -> str:
-    """The HTML page for the counterexample in ``report``; ``sources``: file -> {line: text}."""
-    data = _page_data(report, sources)
+def _list_items(data: dict[str, Any], detail: str) -> str:
     e = html.escape
-    items = ['<li data-k="0"><span class="n">0</span><span class="t">init</span>initial state</li>']
-    n = len(data["steps"])
-    for s in data["steps"]:
-        cls = [c for c, on in (("lock", s["lock"]), ("failed", s["failed"]), ("final", s["step"] == n)) if on]
+    items = ['<li data-i="0"><div class="head"><span class="n">0</span><span class="t">init</span></div>'
+             '<div class="stmt">initial state</div></li>']
+    lines = data["views"][detail]
+    prev = None
+    for i, s in enumerate(lines, start=1):
+        cls = [c for c, on in (("lock", s["lock"]), ("failed", s["failed"]), ("final", i == len(lines)),
+                               ("switch", prev is not None and s["thread"] != prev)) if on]
+        prev = s["thread"]
         attr = f' class="{" ".join(cls)}"' if cls else ""
         func = f'<span class="f">{e(s["function"])}()</span>' if s["function"] else ""
+        marked = any(c["marked"] for c in s["changes"])
+        mark = '<span class="mark" title="changes what the violated property reads">&#x2605;</span>' if marked else ""
+        pad = f' style="padding-left:{(int(s["depth"]) - 1) * 1.2:.1f}em"' if detail == "protocol" and s["depth"] > 1 else ""
+        note = f'<span class="muted">{e("  " + s["note"])}</span>' if s["note"] else ""
         items.append(
-            f'<li data-k="{s["step"]}"{attr} title="{e(s["file"])}:{s["line"]}">'
-            f'<span class="n">{s["step"]}</span><span class="t">{e(s["thread"])}</span>'
-            f'<span class="mono">{e(basename(s["file"]))}:{s["line"]}</span>{func} {e(s["statement"])}</li>'
+            f'<li data-i="{i}" data-k="{s["step"]}"{attr} style="--c:{data["colors"].get(s["thread"], "#656d76")}" '
+            f'title="{e(s["file"])}:{s["line"]}">'
+            f'<div class="head"><span class="n">{e(s["range"])}</span><span class="t">{e(s["thread"])}</span>'
+            f'<span class="mono">{e(basename(s["file"]))}:{s["line"]}</span>{func}{mark}</div>'
+            f'<div class="stmt"{pad}>{e(s["statement"])}{note}</div></li>'
         )
+    return "\n".join(items)
+
+
+def render_html(report: dict[str, Any], sources: Sources, detail: str = "protocol") -> str:
+    """The HTML page for the counterexample in ``report``; ``sources``: file -> {line: text};
+    ``detail``: the view the page opens with (``protocol`` or ``full``; a button switches)."""
+    data = _page_data(report, sources, detail)
+    e = html.escape
+    n = data["nsteps"]
     consts = report.get("constants") or {}
     const_text = ", ".join(f"{k}={fmt_value(v)}" for k, v in consts.items()) or "none"
     searched = data["searched"]
@@ -367,6 +458,11 @@ def render_html(report: dict[str, Any], sources: Sources) -> str:
     )
     where = f" at <span class='mono'>{e(data['location'])}</span>" if data["location"] else ""
     title = f"{data['target']}: VIOLATED ({data['title']})"
+    legend = "".join(f'<span class="chip" style="--c:{c}">{e(t)}</span>' for t, c in data["colors"].items())
+    shown = len(data["views"]["protocol"])
+    views_note = (f"{n} steps, {shown} lines in the protocol view (each call into the kernel library is one line; "
+                  "returns, helpers that change nothing and branches on constants are left out)"
+                  if shown < n else f"{n} steps")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -380,8 +476,9 @@ def render_html(report: dict[str, Any], sources: Sources) -> str:
 <header>
 <h1>{e(data['target'])}: <span class="verdict">VIOLATED ({e(data['title'])})</span></h1>
 <div>{e(data['message'])}{where}</div>
-<div class="muted">constants: <span class="mono">{e(const_text)}</span></div>
-<div class="muted">{n} steps; replay token <span class="mono">{e(data['path'])}</span>{'; ' + e(searched_text) if searched_text else ''}</div>
+<div class="muted">{e(views_note)}; replay token <span class="mono">{e(data['path'])}</span>{'; ' + e(searched_text) if searched_text else ''}</div>
+<details><summary class="muted">constants</summary><div class="mono">{e(const_text)}</div></details>
+<div class="legend">{legend}</div>
 </header>
 <nav>
 <button id="first" title="first (Home)">&#x00AB; first</button>
@@ -389,11 +486,17 @@ def render_html(report: dict[str, Any], sources: Sources) -> str:
 <span id="pos"></span>
 <button id="next" title="next (&#x2192;)">next &#x25B6;</button>
 <button id="last" title="last (End)">last &#x00BB;</button>
-<span class="muted">&#x2190; &#x2192; keys step, Home/End jump</span>
+<span class="muted">view:</span>
+<button id="view-protocol" title="the protocol's steps (f toggles)">protocol steps</button>
+<button id="view-full" title="every literal step (f toggles)">every step</button>
+<span class="muted">&#x2190; &#x2192; step, Home/End jump, f switches the view</span>
 </nav>
 <main>
-<ol id="steps">
-{chr(10).join(items)}
+<ol class="steps" id="steps-protocol"{'' if data['detail'] == 'protocol' else ' hidden'}>
+{_list_items(data, 'protocol')}
+</ol>
+<ol class="steps" id="steps-full"{'' if data['detail'] == 'full' else ' hidden'}>
+{_list_items(data, 'full')}
 </ol>
 <section id="detail"><noscript>This page needs JavaScript to show each step; the list on the left is the whole trace.</noscript></section>
 </main>

@@ -14,20 +14,22 @@ from typing import Any
 
 from mmnotif_check.trace.common import (
     basename,
-    change_text,
-    function_before,
-    lock_op,
+    line_lock,
     thread_names,
     violation_location,
     violation_title,
     witness_text,
 )
+from mmnotif_check.trace.condense import step_range, view_lines
+from mmnotif_check.trace.text import branch_note
+from mmnotif_check.trace.values import ValueText
 
 MAX_STATEMENT = 200
 WRAP = 64
 VERDICT_WRAP = 40
 LOCK_BOX = "rgb(255, 236, 179)"
 FAIL_BOX = "rgb(255, 205, 210)"
+MARK_BOX = "rgb(255, 216, 181)"  # a step that changes a field the violated property reads
 
 
 def escape(text: str) -> str:
@@ -58,10 +60,12 @@ def _wrapped(text: str, width: int = WRAP) -> list[str]:
     return [escape(part) for part in textwrap.wrap(_shorten(text), width, break_on_hyphens=False)] or [""]
 
 
-def render_mermaid(report: dict[str, Any]) -> str:
-    """The Mermaid source of the counterexample in ``report`` (a JSON report dict)."""
+def render_mermaid(report: dict[str, Any], detail: str = "protocol") -> str:
+    """The Mermaid source of the counterexample in ``report`` (a JSON report dict);
+    ``detail``: ``protocol`` (calls into the kernel library one note each) or ``full``."""
     names = thread_names(report)
     ids = {n: f"T{i}" for i, n in enumerate(names)}
+    values = ValueText(report)
     lines = [
         f"%% mmnotif-check counterexample: {report.get('target', report.get('model', ''))}",
         f"%% replay token: {report.get('path')}",
@@ -70,25 +74,25 @@ def render_mermaid(report: dict[str, Any]) -> str:
     for n in names:
         lines.append(f"    participant {ids[n]} as {escape(n)}")
     held: dict[str, int] = {n: 0 for n in names}
-    trace = report.get("trace", [])
-    for i, step in enumerate(trace):
-        me = ids[step["thread"]]
-        fn = function_before(report, i)
-        head = f"{step['step']} · {basename(step['file'])}:{step['line']}"
+    for line in view_lines(report, detail):
+        me = ids[line["thread"]]
+        fn = line.get("function")
+        head = f"{step_range(line['steps'])} · {basename(line['file'])}:{line['line']}"
         if fn:
             head += f" · {fn}()"
-        body = [escape(head), *_wrapped(step["statement"])]
-        op = lock_op(report, i)
+        body = [escape(head), *_wrapped(str(line["statement"]) + branch_note(line))]
+        op = line_lock(report, line)
         if op is not None and op.effect in ("acquire", "release", "downgrade"):
             body.append(escape(f"{op.effect}: {op.op} {op.lock}"))
-        for ch in step["changes"]:
+        for ch in line["changes"]:
             if ch["name"].startswith("thread ") and ch["new"] == "spawned":
                 continue
-            body.append(escape(change_text(ch, "→")))
-        if step.get("failed"):
+            star = "★ " if ch["name"] in line["marked"] else ""
+            body.append(escape(star + values.change(ch, "→")))
+        if line["failed"]:
             body.extend(_wrapped("fails: " + str(report.get("message", ""))))
         note = f"Note over {me}: " + "<br/>".join(body)
-        box = FAIL_BOX if step.get("failed") else LOCK_BOX if op is not None else None
+        box = FAIL_BOX if line["failed"] else MARK_BOX if line["marked"] else LOCK_BOX if op is not None else None
         if box is not None:
             lines.append(f"    rect {box}")
             lines.append(f"    {note}")
@@ -97,11 +101,11 @@ def render_mermaid(report: dict[str, Any]) -> str:
             lines.append(f"    {note}")
         if op is not None and op.effect == "acquire":
             lines.append(f"    activate {me}")
-            held[step["thread"]] += 1
-        elif op is not None and op.effect == "release" and held[step["thread"]] > 0:
+            held[line["thread"]] += 1
+        elif op is not None and op.effect == "release" and held[line["thread"]] > 0:
             lines.append(f"    deactivate {me}")
-            held[step["thread"]] -= 1
-        for ch in step["changes"]:
+            held[line["thread"]] -= 1
+        for ch in line["changes"]:
             if ch["name"].startswith("thread ") and ch["new"] == "spawned":
                 child = ch["name"][len("thread ") :]
                 if child in ids:

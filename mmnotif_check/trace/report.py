@@ -65,6 +65,17 @@ def report_dict(
             **{k: val for k, val in s.extra},
         },
         "path": format_path(result.path) if result.path is not None else None,
+        **trace_part(trace),
+        "initial_state": trace.initial if trace else None,
+        "final_state": trace.final if trace else None,
+        "states": trace.described if trace else [],
+    }
+
+
+def trace_part(trace: Trace | None) -> dict[str, Any]:
+    """The report's counterexample keys: ``trace`` (every literal step, with what the views
+    need), ``thread_ids``, ``thread_id_fields`` and ``witness_values``."""
+    return {
         "trace": [
             {
                 "step": st.number,
@@ -75,10 +86,22 @@ def report_dict(
                 "choices": list(st.choices),
                 "failed": st.failed,
                 "changes": [{"name": n, "old": o, "new": w} for n, o, w in st.changes],
+                "function": st.function,
+                "depth": st.depth,
+                "kind": st.kind,
+                "kernel": st.kernel,
+                "calls": st.calls,
+                "taken": st.taken,
+                "view": st.view,
+                "collapsed_into": st.collapsed_into,
+                "call_step": st.call_step,
+                "line_changes": ([{"name": n, "old": o, "new": w} for n, o, w in st.line_changes]
+                                 if st.line_changes is not None else None),
+                "property_changes": list(st.property_changes),
             }
             for st in (trace.steps if trace else [])
         ],
-        "initial_state": trace.initial if trace else None,
-        "final_state": trace.final if trace else None,
-        "states": trace.described if trace else [],
+        "thread_ids": list(trace.thread_ids) if trace else [],
+        "thread_id_fields": list(trace.thread_id_fields) if trace else [],
+        "witness_values": dict(trace.witness_values) if trace else {},
     }

@@ -8,13 +8,11 @@ from typing import Any
 from mmnotif_check.engine.interface import BlockedThread
 from mmnotif_check.engine.result import VIOLATED, Result, Stats, Violation, format_path, parse_path
 from mmnotif_check.trace.build import Trace, TraceStep
+from mmnotif_check.trace.condense import step_range, view_lines
+from mmnotif_check.trace.values import ValueText, fmt_value
 
-
-def fmt_value(v: Any) -> str:
-    if isinstance(v, list):
-        inner = ", ".join(fmt_value(x) for x in v)
-        return f"({inner},)" if len(v) == 1 else f"({inner})"
-    return repr(v) if isinstance(v, str) else str(v)
+DETAILS = ("protocol", "full")
+__all__ = ["DETAILS", "fmt_value", "render_report_text", "render_text"]
 
 
 def format_stats(s: Stats) -> str:
@@ -48,8 +46,16 @@ def replay_command(target: str, path: tuple[int, ...], sets: list[str]) -> str:
 
 
 def render_text(target: str, result: Result, trace: Trace | None, sets: list[str],
-                replay: str | None = None) -> str:
-    """The text report; ``replay`` replaces the replay command of the last line."""
+                replay: str | None = None, detail: str = "protocol") -> str:
+    """The text report; ``replay`` replaces the replay command of the last line;
+    ``detail``: ``protocol`` (the protocol's steps) or ``full`` (every literal step)."""
+    from mmnotif_check.trace.report import trace_part
+
+    return _render(target, result, trace_part(trace) if trace is not None else None, sets, replay, detail)
+
+
+def _render(target: str, result: Result, part: dict[str, Any] | None, sets: list[str],
+            replay: str | None, detail: str) -> str:
     lines = [headline(target, result), format_stats(result.stats)]
     if result.stats.extra:
         lines.append("  ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in result.stats.extra))
@@ -59,18 +65,9 @@ def render_text(target: str, result: Result, trace: Trace | None, sets: list[str
         for b in v.blocked:
             daemon = " (daemon)" if b.daemon else ""
             lines.append(f"  {b.name}{daemon} at {b.location[0]}:{b.location[1]}: {b.text}")
-    if trace is not None and result.path is not None:
+    if part is not None and result.path is not None:
         lines.append("")
-        shortest = "a shortest one" if result.shortest else "not known to be a shortest one: --shortest searches for one"
-        lines.append(f"counterexample, {len(trace.steps)} steps ({shortest}):")
-        width = max([len(s.thread) for s in trace.steps] + [6])
-        locw = max([len(f"{s.path}:{s.line}") for s in trace.steps] + [8])
-        for s in trace.steps:
-            loc = f"{s.path}:{s.line}"
-            mark = "  <-- fails" if s.failed else ""
-            lines.append(f"  {s.number:>4}  {s.thread:<{width}}  {loc:<{locw}}  {s.text}{mark}")
-            for name, old, new in s.changes:
-                lines.append(f"  {'':>4}  {'':<{width}}  {'':<{locw}}      {name}: {fmt_value(old)} -> {fmt_value(new)}")
+        lines.extend(counterexample_lines(part, result.shortest, detail))
         if v is not None and v.witness:
             lines.append("  witness (values of the symbolic variables): " + ", ".join(f"{n} = {val} ({val:#x})" for n, val in v.witness))
         if v is not None:
@@ -80,6 +77,46 @@ def render_text(target: str, result: Result, trace: Trace | None, sets: list[str
         command = replay if replay is not None else replay_command(target, result.path, sets)
         lines.append(f"replay token: {format_path(result.path)}   ({command})")
     return "\n".join(lines)
+
+
+def branch_note(line: dict[str, Any]) -> str:
+    """``  # -> true`` after an if/while that went that way (``for``: next item or done)."""
+    taken = line.get("taken")
+    if taken is None:
+        return ""
+    if line.get("kind") == "for":
+        return "  # -> next item" if taken else "  # -> loop done"
+    return "  # -> true" if taken else "  # -> false"
+
+
+def counterexample_lines(part: dict[str, Any], shortest: bool, detail: str = "protocol") -> list[str]:
+    """The counterexample of a report (its ``trace`` and value tables) as text lines."""
+    steps = part.get("trace") or []
+    values = ValueText(part)
+    rows = view_lines(part, detail)
+    short = "a shortest one" if shortest else "not known to be a shortest one: --shortest searches for one"
+    head = f"counterexample, {len(steps)} steps ({short})"
+    if len(rows) < len(steps):
+        head += (f"; {len(rows)} lines: each call into the kernel library is one line, returns, helpers "
+                 "that change nothing and branches on constants are left out (--detail full: every step)")
+    out = [head + ":"]
+    marks = any(r["marked"] for r in rows)
+    numw = max([len(step_range(r["steps"])) for r in rows] + [4])
+    width = max([len(r["thread"]) for r in rows] + [6])
+    locw = max([len(f"{r['file']}:{r['line']}") for r in rows] + [8])
+    indent = " " * (2 + numw + 2 + width + 2 + locw + 2)
+    for r in rows:
+        loc = f"{r['file']}:{r['line']}"
+        mark = "  <-- fails" if r["failed"] else ""
+        pad = "  " * max(0, int(r["depth"]) - 1) if detail != "full" else ""
+        out.append(f"  {step_range(r['steps']):>{numw}}  {r['thread']:<{width}}  {loc:<{locw}}  "
+                   f"{pad}{r['statement']}{branch_note(r)}{mark}")
+        for ch in r["changes"]:
+            star = "* " if ch["name"] in r["marked"] else "  "
+            out.append(f"{indent}{pad}  {star}{values.change(ch)}")
+    if marks:
+        out.append(f"{indent}  * a field the violated property reads")
+    return out
 
 
 _STAT_KEYS = ("states", "transitions", "max_depth", "seconds", "states_per_second", "peak_memory_kib",
@@ -131,7 +168,8 @@ def report_objects(report: dict[str, Any]) -> tuple[Result, Trace | None]:
     return result, trace
 
 
-def render_report_text(report: dict[str, Any], replay: str | None = None) -> str:
+def render_report_text(report: dict[str, Any], replay: str | None = None, detail: str = "protocol") -> str:
     """The text report of a JSON report (as ``verify`` printed it)."""
     result, trace = report_objects(report)
-    return render_text(str(report.get("target", "")), result, trace, [], replay=replay)
+    part = report if trace is not None else None
+    return _render(str(report.get("target", "")), result, part, [], replay, detail)
