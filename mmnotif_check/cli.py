@@ -134,11 +134,12 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
 @click.option("--bfs", is_flag=True, help="Breadth-first search (default; shortest counterexamples).")
 @click.option("--dfs", is_flag=True, help="Depth-first search.")
-@click.option("--max-states", type=int, default=None, help="Stop after storing N states (exit 3).")
-@click.option("--max-depth", type=int, default=None, help="Do not expand states deeper than N steps.")
-@click.option("--timeout", type=float, default=None, help="Stop after S seconds (exit 3).")
+@click.option("--max-states", type=int, default=None, metavar="N", help="Stop after storing N states (exit 3).")
+@click.option("--max-depth", type=int, default=None, metavar="N", help="Do not expand states deeper than N steps.")
+@click.option("--timeout", type=float, default=None, metavar="S", help="Stop after S seconds (exit 3).")
 @click.option("--max-memory", type=int, default=None, metavar="MIB", help="Stop when peak memory exceeds MIB.")
-@click.option("--property", "props", multiple=True, help="Check only this invariant/final (repeatable).")
+@click.option("--property", "props", multiple=True, metavar="NAME",
+              help="Check only this invariant, final or named assert (repeatable).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
 @click.option("--reduce", type=click.Choice(REDUCTIONS), default=None,
               help="Reduction (verdicts never change): por (default; partial-order reduction), "
@@ -152,7 +153,8 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
               help="After a reduced search finds a violation, search for a shortest counterexample.")
 @click.option("--solver-timeout", type=int, default=None, metavar="MS",
               help="Z3 time limit per query, default 10000 (unknown: exit 3).")
-@click.option("--trace-out", type=click.Path(dir_okay=False), default=None, help="Write the JSON report here.")
+@click.option("--trace-out", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the JSON report here (atomically), whatever --format prints.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of text.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
               help="Output: text, json (= --json), or the counterexample as itf, mermaid, dot or html.")
@@ -235,8 +237,10 @@ def _echo_trace_format(report: dict[str, Any], fmt: str, text: str, detail: str 
 
 @cli.command()
 @click.argument("target")
-@click.option("--path", "token", default=None, help="The replay token printed with a counterexample.")
-@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE")
+@click.option("--path", "token", default=None, metavar="TOKEN",
+              help="The replay token printed with a counterexample (with MODEL.py).")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Override a model constant, as verify was given it (with MODEL.py --path; repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report of the replayed trace.")
 @DETAIL_OPTION
 def replay(target: str, token: str | None, sets: Sequence[str], as_json: bool, detail: str) -> None:
@@ -283,16 +287,34 @@ def replay(target: str, token: str | None, sets: Sequence[str], as_json: bool, d
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--jobs", "-j", type=int, default=1, help="Run specs in N parallel processes.")
-@click.option("--junit", type=click.Path(dir_okay=False), default=None, help="Write JUnit XML here.")
-@click.option("--sarif", "sarif_out", type=click.Path(dir_okay=False), default=None, help="Write SARIF 2.1.0 here.")
-@click.option("--markdown", "md_out", type=click.Path(dir_okay=False), default=None, help="Write a Markdown summary here.")
-@click.option("--changed-since", "rev", default=None, help="Only specs whose spec or model files changed since REV.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), default=".mmnotif-cache", show_default=True)
+@click.option("--jobs", "-j", type=int, default=1, metavar="N", help="Run specs in N parallel processes.")
+@click.option("--junit", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write JUnit XML here (a failure's text has the property, the counterexample and the replay command).")
+@click.option("--sarif", "sarif_out", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write SARIF 2.1.0 here (URIs relative to the repository root; the counterexample as a code flow).")
+@click.option("--markdown", "md_out", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write a Markdown summary here (e.g. for $GITHUB_STEP_SUMMARY).")
+@click.option("--changed-since", "rev", default=None, metavar="REV",
+              help="Only specs whose spec or model files (imports included) changed since the git revision REV; "
+                   "a change to the checker selects every spec.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=".mmnotif-cache", show_default=True,
+              metavar="DIR", help="The result cache: outcomes keyed by the content hash of everything that can "
+                                  "change a verdict.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | None, md_out: str | None,
          rev: str | None, cache_dir: str, no_cache: bool) -> None:
-    """Run every spec (default: specs/) and compare with the expected verdicts."""
+    """Run every spec (default: specs/) and compare with the expected verdicts.
+
+    PATHS are spec files or directories searched for *.toml. One line per spec as it
+    finishes, then a table.
+
+    \b
+    Exit status:
+      0  every spec is as expected
+      1  a spec's outcome differs from its expectation
+      2  bad input: a spec, a model or an option (one file:line:col: error: line each)
+      3  a spec was inconclusive (a budget or the solver stopped it) without allow_inconclusive
+    """
     from pathlib import Path
 
     from mmnotif_check import gate as g
@@ -402,7 +424,7 @@ def _follow_to(model: Any, token: str) -> tuple[tuple[int, ...], Any]:
 
 @cli.command()
 @click.argument("target")
-@click.option("--at", "token", default="0", show_default=True,
+@click.option("--at", "token", default="0", show_default=True, metavar="TOKEN",
               help="A path token: initial state index, then successor indices (0/2/1).")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
 @click.option("--json", "as_json", is_flag=True, help="Print the state and the steps as JSON.")
@@ -425,7 +447,7 @@ def explore(target: str, token: str, sets: Sequence[str], as_json: bool) -> None
 @cli.command("list")
 @click.argument("target")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
 def list_model(target: str, sets: Sequence[str], as_json: bool) -> None:
     """List a model's constants, properties, procedures and the threads init() spawns."""
     from mmnotif_check.trace.views import listing, render_listing
@@ -444,7 +466,8 @@ def list_model(target: str, sets: Sequence[str], as_json: bool) -> None:
 @cli.command()
 @click.argument("target")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a model constant.")
-@click.option("--max-states", type=int, default=2000, show_default=True, help="Refuse models with more states.")
+@click.option("--max-states", type=int, default=2000, show_default=True, metavar="N",
+              help="Refuse models with more states.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
               help="Write the DOT file here (atomically) instead of stdout.")
 def graph(target: str, sets: Sequence[str], max_states: int, out: str | None) -> None:

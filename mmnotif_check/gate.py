@@ -20,9 +20,10 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +31,13 @@ from mmnotif_check import __version__
 from mmnotif_check.engine.result import INCONCLUSIVE, VIOLATED, Violation, format_path
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
-from mmnotif_check.lang.loader import display_path, load_sources
+from mmnotif_check.lang.loader import KERNEL_DIR, display_path, is_library_path, load_sources
 from mmnotif_check.lang.system import load_model
 from mmnotif_check.runner import check_model
 from mmnotif_check.spec import Spec, _Locator, load_spec
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: rows carry the property's text, the replay command and the counterexample
 # inconclusive outcomes that the inputs alone decide (the engine's reasons start so)
 DETERMINISTIC_BUDGETS = ("state budget", "depth budget")
 
@@ -60,6 +61,14 @@ class GateRow:
     # False for outcomes that depend on the machine rather than on the inputs (a time or
     # memory budget, a solver giving up): those are never cached
     cacheable: bool = True
+    kind: str | None = None  # of the violation: invariant | final | assert | deadlock | error
+    message: str | None = None  # the property's text (docstring, assert message)
+    property_location: tuple[str, int] | None = None  # where the property (or assert) is
+    replay: str | None = None  # the command that re-executes the counterexample
+    counterexample: list[str] = field(default_factory=list)  # its protocol view, as text lines
+    # the protocol view's lines for SARIF code flows: thread, file, line, text
+    flow: list[dict[str, Any]] = field(default_factory=list)
+    search_seconds: float = 0.0  # of ``seconds`` (everything: compile, search, counterexample)
 
     def passed(self) -> bool:
         return self.status == "pass"
@@ -157,6 +166,7 @@ def judge(spec: Spec, verdict: str, vprop: str | None, vkind: str | None, vmsg: 
 def run_spec(spec: Spec) -> GateRow:
     """Verify one spec (no cache); bad input becomes an ``error`` row."""
     expected = spec.expect.verdict + (f" ({spec.expect.property})" if spec.expect.property else "")
+    start = time.perf_counter()
     try:
         model = load_model(
             display_path(spec.model),
@@ -193,16 +203,27 @@ def run_spec(spec: Spec) -> GateRow:
     got = r.verdict
     if v is not None:
         got += f" ({v.property or v.kind})"
-    failing = None
-    if outcome.trace is not None and outcome.trace.steps:
-        # the failing step; when it is inside the shipped kernel library (shown as
-        # "<mmnotif_check.kernel>/x.py", not a file of the repository), the last step in
-        # the user's own model files: the call that led there
-        own = [s for s in outcome.trace.steps if not str(s.path).startswith("<")]
-        last = (own or outcome.trace.steps)[-1]
-        failing = (last.path, last.line)
-    elif v is not None and v.location is not None:
-        failing = v.location
+    counterexample: list[str] = []
+    flow: list[dict[str, Any]] = []
+    replay = None
+    failing = v.location if v is not None else None
+    if outcome.trace is not None and outcome.trace.steps and r.path is not None:
+        from mmnotif_check.trace.condense import step_range, view_lines
+        from mmnotif_check.trace.report import trace_part
+        from mmnotif_check.trace.text import branch_note, counterexample_lines, replay_command
+        from mmnotif_check.trace.values import ValueText
+
+        part = trace_part(outcome.trace)
+        counterexample = counterexample_lines(part, r.shortest)
+        values = ValueText(part)
+        lines = view_lines(part)
+        for ln in lines:
+            text = f"step {step_range(ln['steps'])} {ln['thread']}: {ln['statement']}{branch_note(ln)}"
+            changes = "; ".join(values.change(c) for c in ln["changes"])
+            flow.append({"thread": ln["thread"], "file": ln["file"], "line": ln["line"],
+                         "text": f"{text} ({changes})" if changes else text, "marked": bool(ln["marked"])})
+        replay = replay_command(model.path, r.path, [f"{k}={_literal(x)}" for k, x in spec.constants.items()])
+        failing = _failing_location(v, lines)
     return GateRow(
         spec=spec.shown,
         description=spec.description,
@@ -211,14 +232,46 @@ def run_spec(spec: Spec) -> GateRow:
         property=v.property if v else None,
         states=r.stats.states,
         transitions=r.stats.transitions,
-        seconds=r.stats.seconds,
+        seconds=time.perf_counter() - start,
         status=status,
         detail=detail,
         trace_steps=steps,
         path=format_path(r.path) if r.path is not None else None,
         failing_location=failing,
         cacheable=r.verdict != INCONCLUSIVE or str(r.reason).startswith(DETERMINISTIC_BUDGETS),
+        kind=v.kind if v else None,
+        message=v.message if v else None,
+        property_location=v.location if v is not None and v.kind in ("invariant", "final") else None,
+        replay=replay,
+        counterexample=counterexample,
+        flow=flow,
+        search_seconds=r.stats.seconds,
     )
+
+
+def _literal(v: Any) -> str:
+    """A constant as ``--set`` takes it (a plain word for simple strings)."""
+    if isinstance(v, str) and v and v.replace("-", "").replace("_", "").isalnum():
+        return v
+    return repr(v)
+
+
+def _failing_location(v: Violation | None, lines: list[dict[str, Any]]) -> tuple[str, int] | None:
+    """Where code scanning marks a violation: a final property at the property; an
+    invariant at the last step that changed what it reads; a failing step (an assert, a
+    run-time error, a deadlock) at the last line of the protocol view, whose calls into
+    the kernel library are the model's own lines that made them."""
+    if v is not None and v.kind == "final" and v.location is not None:
+        return v.location
+    own = [ln for ln in lines if not is_library_path(str(ln["file"]))]
+    if v is not None and v.kind == "invariant":
+        marked = [ln for ln in own if ln["marked"]]
+        if marked:
+            return (marked[-1]["file"], marked[-1]["line"])
+        if v.location is not None:
+            return v.location
+    last = (own or lines)[-1] if lines else None
+    return (last["file"], last["line"]) if last is not None else (v.location if v is not None else None)
 
 
 def _error_row(spec: str, description: str, expected: str, err: InputError) -> GateRow:
@@ -304,8 +357,9 @@ def _cache_get(cache_dir: Path, key: str) -> GateRow | None:
         if data.get("key") != key:
             return None
         row = data["row"]
-        if row.get("failing_location") is not None:
-            row["failing_location"] = tuple(row["failing_location"])
+        for key_ in ("failing_location", "property_location"):
+            if row.get(key_) is not None:
+                row[key_] = tuple(row[key_])
         return GateRow(**row)
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -407,8 +461,33 @@ def render_table(rows: Sequence[GateRow]) -> str:
     return "\n".join(lines)
 
 
+def failure_text(r: GateRow) -> str:
+    """What a failing spec's report says: the mismatch, the property and its text, the
+    counterexample (its protocol view) and the command that replays it."""
+    head = f"{r.spec}: expected {r.expected}, got {r.got}"
+    lines = [head + (f": {r.detail}" if r.detail and r.detail not in head else "")]
+    if r.kind is not None:
+        what = f"{r.kind} {r.property}" if r.property and r.kind in ("invariant", "final") else r.kind
+        where = f" ({r.property_location[0]}:{r.property_location[1]})" if r.property_location else ""
+        lines.append(f"violated: {what}{where}: {r.message or ''}".rstrip(": "))
+    if r.counterexample:
+        lines += ["", *r.counterexample]
+    if r.replay:
+        lines += ["", f"replay: {r.replay}"]
+    if r.cached:
+        lines += ["", "(a cached result: the spec, its model files and the checker are unchanged since it was computed)"]
+    return "\n".join(lines)
+
+
 def junit_xml(rows: Sequence[GateRow]) -> str:
+    """JUnit XML: one test case per spec; a spec that is not as expected is a failure (an
+    error for bad input) whose text is :func:`failure_text`.  ``time`` is the whole run of
+    the spec (compile, search, counterexample); a cached result took no time and says so
+    in its ``system-out``."""
     import xml.etree.ElementTree as ET
+
+    def seconds(r: GateRow) -> float:
+        return 0.0 if r.cached else r.seconds
 
     suite = ET.Element(
         "testsuite",
@@ -416,65 +495,173 @@ def junit_xml(rows: Sequence[GateRow]) -> str:
         tests=str(len(rows)),
         failures=str(sum(1 for r in rows if r.status in ("fail", "inconclusive"))),
         errors=str(sum(1 for r in rows if r.status == "error")),
-        time=f"{sum(r.seconds for r in rows):.3f}",
+        skipped="0",
+        time=f"{sum(seconds(r) for r in rows):.3f}",
     )
     for r in rows:
-        case = ET.SubElement(suite, "testcase", classname="specs", name=r.spec, time=f"{r.seconds:.3f}")
+        case = ET.SubElement(suite, "testcase", classname="specs", name=r.spec, time=f"{seconds(r):.3f}")
         if r.status == "fail" or r.status == "inconclusive":
             f = ET.SubElement(case, "failure", message=f"expected {r.expected}, got {r.got}", type=r.status)
-            f.text = r.detail
+            f.text = failure_text(r)
         elif r.status == "error":
-            e = ET.SubElement(case, "error", message=r.detail.splitlines()[0] if r.detail else "error")
+            e = ET.SubElement(case, "error", message=r.detail.splitlines()[0] if r.detail else "error", type="error")
             e.text = r.detail
         out = ET.SubElement(case, "system-out")
-        out.text = f"states={r.states} transitions={r.transitions} path={r.path or '-'}"
+        out.text = (f"states={r.states} transitions={r.transitions} path={r.path or '-'} "
+                    f"search_seconds={r.search_seconds:.3f}"
+                    + (f" cached=true (computed in {r.seconds:.3f} s)" if r.cached else ""))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 
 
-def sarif(rows: Sequence[GateRow]) -> str:
+def repository_root(cwd: Path | None = None) -> Path:
+    """The top of the git work tree the gate runs in (where code scanning's URIs start),
+    else the working directory."""
+    here = (cwd or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / ".git").exists():
+            return d
+    return here
+
+
+class _Uris:
+    """SARIF artifact locations: repository-root-relative with ``uriBaseId`` ``%SRCROOT%``;
+    the kernel library (when it is not a file of the repository) under ``MMNOTIF_LIBRARY``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.library = False
+
+    def __call__(self, shown: str) -> dict[str, Any] | None:
+        name = shown.replace("\\", "/")
+        if is_library_path(name):
+            rel = name.rsplit("/kernel/", 1)[-1].split(">/", 1)[-1]
+            path = (KERNEL_DIR / rel).resolve()
+            if self.root in path.parents:
+                return {"uri": path.relative_to(self.root).as_posix(), "uriBaseId": "%SRCROOT%"}
+            self.library = True
+            return {"uri": rel, "uriBaseId": "MMNOTIF_LIBRARY"}
+        if name.startswith("<"):
+            return None
+        path = Path(name)
+        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if self.root in path.parents:
+            return {"uri": path.relative_to(self.root).as_posix(), "uriBaseId": "%SRCROOT%"}
+        return {"uri": path.as_uri()}
+
+    def location(self, shown: str, line: int, message: str | None = None) -> dict[str, Any] | None:
+        art = self(shown)
+        if art is None:
+            return None
+        loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": art, "region": {"startLine": max(1, int(line))}}}
+        if message:
+            loc["message"] = {"text": message}
+        return loc
+
+
+def _information_uri() -> str | None:
+    """The project's home page from the installed package's metadata, if it names one."""
+    try:
+        meta = importlib.metadata.metadata("mmnotif-check")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for entry in meta.get_all("Project-URL") or []:
+        _, _, url = str(entry).partition(",")
+        if url.strip().startswith("https://"):
+            return url.strip()
+    home = str(meta["Home-page"] or "")
+    return home if home.startswith("https://") else None
+
+
+RULES = [
+    {"id": "mmnotif-check/fail", "name": "UnexpectedVerdict",
+     "shortDescription": {"text": "verdict differs from the spec's expectation"},
+     "fullDescription": {"text": "The model checker's verdict for a spec (holds or violated, and which property) "
+                                 "differs from the [expect] table of the spec. The result's message names the "
+                                 "property and its text, the code flow is the counterexample (the protocol's "
+                                 "steps) and the replay command re-executes it."},
+     "help": {"text": "Run the replay command of the result, or `mmnotif-check verify SPEC.toml`, to see the "
+                      "counterexample; fix the model or the spec's expectation."},
+     "defaultConfiguration": {"level": "error"}},
+    {"id": "mmnotif-check/inconclusive", "name": "Inconclusive",
+     "shortDescription": {"text": "search hit a budget"},
+     "fullDescription": {"text": "A budget (states, depth, time, memory) or the solver stopped the search before "
+                                 "it could decide the spec."},
+     "help": {"text": "Raise the spec's budgets, make the model smaller, or set allow_inconclusive."},
+     "defaultConfiguration": {"level": "warning"}},
+    {"id": "mmnotif-check/error", "name": "BadInput",
+     "shortDescription": {"text": "bad spec or model"},
+     "fullDescription": {"text": "The spec or a model file it names is not valid input."},
+     "help": {"text": "The message names the file, line and column and what is wrong."},
+     "defaultConfiguration": {"level": "error"}},
+]
+
+
+def sarif(rows: Sequence[GateRow], root: Path | None = None) -> str:
+    """SARIF 2.1.0: one result per spec that is not as expected, located where code
+    scanning should mark it (:func:`_failing_location`), URIs relative to the repository
+    root (``uriBaseId`` ``%SRCROOT%``); the counterexample is a code flow with one thread
+    flow per thread."""
+    uris = _Uris(root or repository_root())
     results: list[dict[str, Any]] = []
     for r in rows:
         if r.status == "pass":
             continue
-        loc = r.failing_location or (r.spec, 1)
-        if str(loc[0]).startswith("<"):  # not a file of the repository, and not a valid URI
-            loc = (r.spec, 1)
-        results.append(
-            {
-                "ruleId": f"mmnotif-check/{r.status}",
-                "level": "error",
-                "message": {"text": f"{r.spec}: expected {r.expected}, got {r.got}. {r.detail}".strip()},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": Path(loc[0]).as_posix()},
-                            "region": {"startLine": max(1, int(loc[1]))},
-                        }
-                    }
-                ],
-            }
-        )
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "mmnotif-check",
-                        "version": __version__,
-                        "informationUri": "https://example.invalid/mmnotif-check",
-                        "rules": [
-                            {"id": "mmnotif-check/fail", "shortDescription": {"text": "verdict differs from the spec's expectation"}},
-                            {"id": "mmnotif-check/inconclusive", "shortDescription": {"text": "search hit a budget"}},
-                            {"id": "mmnotif-check/error", "shortDescription": {"text": "bad spec or model"}},
-                        ],
-                    }
-                },
-                "results": results,
-            }
-        ],
+        loc = None
+        if r.failing_location is not None:
+            loc = uris.location(r.failing_location[0], r.failing_location[1])
+        if loc is not None and loc["physicalLocation"]["artifactLocation"].get("uriBaseId") == "MMNOTIF_LIBRARY":
+            loc = None  # not a file of the repository: code scanning marks the spec instead
+        if loc is None:
+            loc = uris.location(r.spec, 1)
+        text = failure_text(r)
+        result: dict[str, Any] = {
+            "ruleId": f"mmnotif-check/{r.status}",
+            "level": "warning" if r.status == "inconclusive" else "error",
+            "message": {"text": text},
+            "locations": [loc] if loc is not None else [],
+            "properties": {"spec": r.spec, "expected": r.expected, "got": r.got, "cached": r.cached,
+                           "states": r.states, **({"replay": r.replay} if r.replay else {})},
+        }
+        related = []
+        spec_loc = uris.location(r.spec, 1, "the spec")
+        if spec_loc is not None:
+            related.append(spec_loc)
+        if r.property_location is not None:
+            prop = uris.location(r.property_location[0], r.property_location[1], f"the property {r.property}")
+            if prop is not None:
+                related.append(prop)
+        for k, x in enumerate(related):
+            x["id"] = k
+        if related:
+            result["relatedLocations"] = related
+        if r.flow:
+            threads: dict[str, list[dict[str, Any]]] = {}
+            for order, step in enumerate(r.flow):
+                at = uris.location(step["file"], step["line"], step["text"])
+                if at is None:
+                    continue
+                threads.setdefault(step["thread"], []).append(
+                    {"location": at, "executionOrder": order, **({"importance": "essential"} if step.get("marked") else {})})
+            result["codeFlows"] = [{
+                "message": {"text": f"counterexample, {r.trace_steps} steps" + (f"; replay: {r.replay}" if r.replay else "")},
+                "threadFlows": [{"id": t, "message": {"text": f"thread {t}"}, "locations": locs} for t, locs in threads.items()],
+            }]
+        results.append(result)
+    driver: dict[str, Any] = {"name": "mmnotif-check", "version": __version__, "semanticVersion": __version__,
+                              "rules": RULES}
+    info = _information_uri()
+    if info is not None:
+        driver["informationUri"] = info
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": uris.root.as_uri() + "/",
+                                             "description": {"text": "the root of the repository"}}},
+        "results": results,
     }
+    if uris.library:
+        run["originalUriBaseIds"]["MMNOTIF_LIBRARY"] = {
+            "uri": KERNEL_DIR.as_uri() + "/", "description": {"text": "the kernel library shipped with mmnotif-check"}}
+    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2) + "\n"
 
 
@@ -488,12 +675,20 @@ def markdown(rows: Sequence[GateRow]) -> str:
     ]
     for r in rows:
         mark = "ok" if r.passed() else f"**{r.status}**"
-        lines.append(f"| `{r.spec}` | {r.expected} | {r.got} | {r.states:,} | {r.seconds:.2f} | {mark} |")
+        when = "cached" if r.cached else f"{r.seconds:.2f}"
+        lines.append(f"| `{r.spec}` | {r.expected} | {r.got} | {r.states:,} | {when} | {mark} |")
     bad = [r for r in rows if not r.passed()]
     if bad:
         lines.append("")
         for r in bad:
             lines.append(f"- `{r.spec}`: {r.detail}")
+            if r.kind is not None and r.message:
+                lines.append(f"  - violated {r.kind}{' ' + r.property if r.property and r.kind in ('invariant', 'final') else ''}: {r.message}")
+            if r.replay:
+                lines.append(f"  - replay: `{r.replay}`")
+            if r.counterexample:
+                lines += ["", "  <details><summary>counterexample</summary>", "", "  ```", *("  " + x for x in r.counterexample),
+                          "  ```", "  </details>", ""]
     return "\n".join(lines) + "\n"
 
 
