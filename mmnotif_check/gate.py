@@ -398,6 +398,11 @@ def changed_files(rev: str, cwd: Path) -> tuple[Path, set[Path]]:
     try:
         git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     except InputError:
+        if not _has_commits(top):
+            # the repository's first commit (a pre-commit hook with --changed-since HEAD):
+            # nothing to compare with, so every file is new
+            names = git("ls-files", "--cached", "--others", "--exclude-standard", "--full-name", where=top).splitlines()
+            return top, {(top / n).resolve() for n in names if n}
         raise InputError(
             "<command line>", 1, 1,
             f"--changed-since {rev}: unknown revision (is it fetched? a CI checkout needs the full history, e.g. fetch-depth: 0)",
@@ -407,6 +412,12 @@ def changed_files(rev: str, cwd: Path) -> tuple[Path, set[Path]]:
     names = git("diff", "--name-only", "--no-relative", rev, "--", where=top).splitlines()
     names += git("ls-files", "--others", "--exclude-standard", "--full-name", where=top).splitlines()
     return top, {(top / n).resolve() for n in names if n}
+
+
+def _has_commits(top: Path) -> bool:
+    out = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=top,
+                         capture_output=True, text=True, check=False)
+    return out.returncode == 0
 
 
 def select_changed(paths: Sequence[Path], rev: str, cwd: Path) -> list[Path]:
