@@ -28,7 +28,7 @@ from mmnotif_check.runner import check_model
 from mmnotif_check.spec import _Locator, load_spec
 from mmnotif_check.trace.build import build_trace, follow, violation_at_end
 from mmnotif_check.trace.formats import FORMATS, TRACE_FORMATS, render_report
-from mmnotif_check.trace.progress import ProgressLine
+from mmnotif_check.trace.progress import GateProgress, ProgressLine
 from mmnotif_check.trace.report import report_dict
 from mmnotif_check.trace.text import DETAILS, render_text
 
@@ -200,7 +200,8 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
                     f"--property {unknown[0]}: the model has no invariant or final of that name "
                     f"(known: {', '.join(model.property_names) or 'none'})"
                 )
-        progress = ProgressLine(sys.stderr, enabled=not quiet)
+        progress = ProgressLine(sys.stderr, enabled=not quiet, solver=getattr(model, "solver", None))
+        progress.begin()
         try:
             outcome = check_model(model, options, progress)
         finally:
@@ -330,8 +331,11 @@ def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | No
         return
     if not specs:
         click.echo("no specs to run" + (f" (nothing changed since {rev})" if rev else ""))
-    rows = g.run_gate(specs, jobs=jobs, cache_dir=None if no_cache else Path(cache_dir),
-                      on_row=lambda row, done, total: click.echo(g.progress_line(row, done, total)))
+    live = GateProgress(sys.stdout, specs, jobs, g.progress_line, click.echo)
+    try:
+        rows = g.run_gate(specs, jobs=jobs, cache_dir=None if no_cache else Path(cache_dir), on_row=live)
+    finally:
+        live.close()
     if specs:
         click.echo(g.render_table(rows))
     for r in rows:
@@ -473,7 +477,7 @@ def list_model(target: str, sets: Sequence[str], as_json: bool) -> None:
 def graph(target: str, sets: Sequence[str], max_states: int, out: str | None) -> None:
     """Write the whole reachable state graph of a small model as Graphviz DOT."""
     from mmnotif_check.trace.dot import to_dot
-    from mmnotif_check.trace.graph import TooManyStates, state_graph
+    from mmnotif_check.trace.graph import TooManyStates, graph_stats, state_graph
 
     try:
         if max_states < 1:
@@ -489,10 +493,14 @@ def graph(target: str, sets: Sequence[str], max_states: int, out: str | None) ->
     except InputError as err:
         fail_input(err)
         return
+    st = graph_stats(g)
     text = to_dot(g, "states")
     if not _emit(text, out):
         return
-    click.echo(f"{out}: {sum(1 for n in g.nodes if not str(n).count('.'))} states, {g.number_of_edges()} edges", err=True)
+    click.echo(f"{out}: {st['states']} states, {st['edges']} edges; {st['components']} strongly connected "
+               f"components, {st['cyclic_components']} with a cycle ({st['on_cycle']} states on a cycle, "
+               f"double border; the largest component has {st['largest_component']}); "
+               f"{st['cannot_end']} states cannot reach a terminal state", err=True)
 
 
 def _emit(text: str, out: str | None) -> bool:

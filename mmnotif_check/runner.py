@@ -27,6 +27,9 @@ def check_model(model: CompiledModel, options: CheckOptions, progress: ProgressF
     result = explore(model, options, progress, accept=accept)
     trace = None
     if result.verdict == VIOLATED and result.path is not None and result.violation is not None:
+        phase = getattr(progress, "phase", None)  # the live progress line says what happens now
+        if phase is not None:
+            phase(f"rebuilding the counterexample ({len(result.path) - 1} steps)")
         trace = build_trace(model, result.path, result.violation, options.properties)
     return Outcome(model, result, trace)
 

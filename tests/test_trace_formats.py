@@ -531,32 +531,92 @@ class FakeTTY(io.StringIO):
         return True
 
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def frames(text: str) -> list[str]:
+    """The lines a terminal showed: control sequences removed, split at line moves."""
+    return [f for f in re.split(r"[\r\n]|\x1b\[[0-9]*[AK]", text) if ANSI.sub("", f).strip()]
+
+
 def stats(seconds: float) -> Stats:
     return Stats(states=123_456, transitions=400_000, max_depth=17, seconds=seconds, peak_memory_kib=1, frontier=999)
 
 
-def test_progress_line_rewrites_in_place_and_clears():
+def test_progress_line_fits_the_terminal_and_clears():
     out = FakeTTY()
-    line = ProgressLine(out)
-    line(stats(1.0))
-    assert out.getvalue() == ""  # short runs print nothing
+    line = ProgressLine(out, show_after=0.0, width=40)
     line(stats(3.0))
     line(stats(4.0))
-    text = out.getvalue()
-    assert text.count("\r") == 2 and "\n" not in text
-    assert "states 123,456" in text and "depth 17" in text and "frontier 999" in text and "elapsed 0:04" in text
     line.clear()
-    assert out.getvalue().endswith("\r") and out.getvalue()[len(text):].strip() == ""
+    shown = [ANSI.sub("", f) for f in frames(out.getvalue())]
+    assert shown, out.getvalue()
+    assert all(len(f) <= 40 for f in shown)  # cut to the width, never wrapped onto more lines
+    assert any(f.startswith("searching  states 123,456") for f in shown)
+    assert any(f.endswith("…") for f in shown)
+    wide = FakeTTY()
+    line = ProgressLine(wide, show_after=0.0, width=200)
+    line(stats(4.0))
+    line.clear()
+    text = ANSI.sub("", wide.getvalue())
+    assert "states 123,456" in text and "depth 17" in text and "frontier 999" in text and "elapsed 0:0" in text
+
+
+def test_progress_keeps_moving_while_the_caller_is_busy_and_names_the_phase():
+    import time
+
+    class Solver:
+        calls = 41
+
+    out = FakeTTY()
+    line = ProgressLine(out, show_after=0.0, width=120, solver=Solver())
+    line.begin()
+    time.sleep(0.8)  # no callback: a long solver query; the display refreshes by itself
+    busy = len(frames(out.getvalue()))
+    line.phase("rebuilding the counterexample (67 steps)")
+    time.sleep(0.3)
+    line.clear()
+    text = ANSI.sub("", out.getvalue())
+    assert busy >= 2
+    assert "Z3 41 queries" in text and "rebuilding the counterexample (67 steps)" in text
 
 
 def test_progress_is_off_without_a_tty_or_with_quiet():
     plain = io.StringIO()
-    ProgressLine(plain)(stats(5.0))
+    p = ProgressLine(plain, show_after=0.0)
+    p.begin()
+    p(stats(5.0))
+    p.clear()
     assert plain.getvalue() == ""
     tty = FakeTTY()
-    ProgressLine(tty, enabled=False)(stats(5.0))
+    p = ProgressLine(tty, enabled=False, show_after=0.0)
+    p.begin()
+    p(stats(5.0))
     assert tty.getvalue() == ""
     assert "states/s" in format_progress(stats(5.0))
+
+
+def test_gate_progress_shows_running_specs_on_a_terminal_and_plain_lines_elsewhere():
+    from mmnotif_check.gate import GateRow, progress_line
+    from mmnotif_check.trace.progress import GateProgress
+
+    rows = [GateRow(f"specs/s{k}.toml", "", "holds", "holds", None, 1, 1, 0.1, "pass", "") for k in range(3)]
+    paths = [r.spec for r in rows]
+    plain: list[str] = []
+    gp = GateProgress(io.StringIO(), paths, 2, progress_line, plain.append)
+    for k, r in enumerate(rows, start=1):
+        gp(r, k, 3)
+    gp.close()
+    assert [x.split()[0] for x in plain] == ["[1/3]", "[2/3]", "[3/3]"]
+    out = FakeTTY()
+    echoed: list[str] = []
+    gp = GateProgress(out, paths, 2, progress_line, echoed.append, width=100)
+    shown_running = ANSI.sub("", gp._text())
+    assert "0/3 done" in shown_running and "specs/s0.toml" in shown_running and "specs/s1.toml" in shown_running
+    gp(rows[0], 1, 3)
+    gp.close()
+    text = ANSI.sub("", out.getvalue())
+    assert echoed == [] and "[1/3] ok" in text and "specs/s0.toml" in text
 
 
 def test_verify_quiet_prints_no_progress():

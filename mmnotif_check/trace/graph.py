@@ -5,6 +5,11 @@ found. Labels show the globals, the object fields and where each thread is; edge
 thread, line and statement. Initial states are blue, states that break an invariant (or a
 final property, in terminal states) red, deadlocks orange, terminal states green. A step
 that fails (assert, run-time error) leads to a red ``sN.failK`` node.
+
+:func:`graph_stats` uses networkx's graph algorithms: the strongly connected components
+(states on a cycle, where threads can go round forever, get a double border) and the states
+from which no terminal state can be reached.  networkx is imported only here, when a graph
+is drawn (it costs a quarter of a second).
 """
 
 from __future__ import annotations
@@ -12,8 +17,6 @@ from __future__ import annotations
 import textwrap
 from collections import deque
 from typing import Any
-
-import networkx as nx
 
 from mmnotif_check.engine.interface import StepFailure, TraceableSystem
 from mmnotif_check.trace.common import basename
@@ -56,6 +59,8 @@ def state_label(model: CompiledModel, sid: int, state: State) -> str:
 
 def state_graph(model: CompiledModel, max_states: int) -> Any:
     """The reachable state graph; raises :class:`TooManyStates` above ``max_states``."""
+    import networkx as nx
+
     g = nx.DiGraph()
     g.graph["graph"] = {"label": model.path, "labelloc": "t", "fontname": "Helvetica"}
     g.graph["node"] = {"shape": "box", "style": "rounded,filled", "fillcolor": "white", "fontname": "Helvetica",
@@ -116,3 +121,32 @@ def state_graph(model: CompiledModel, max_states: int) -> Any:
             else:
                 g.add_edge(node, target, label=text)
     return g
+
+
+def graph_stats(g: Any) -> dict[str, int]:
+    """Counts of a state graph (:func:`state_graph`), with networkx's algorithms: states,
+    edges, strongly connected components, those with a cycle and the largest, states on a
+    cycle (marked with a double border) and states from which no terminal state (and no
+    failing step) can be reached."""
+    import networkx as nx
+
+    states = [n for n in g.nodes if ".fail" not in str(n)]
+    sub = g.subgraph(states)
+    sccs = list(nx.strongly_connected_components(sub))
+    cyclic = [c for c in sccs if len(c) > 1 or any(sub.has_edge(n, n) for n in c)]
+    on_cycle = set().union(*cyclic) if cyclic else set()
+    for n in on_cycle:
+        g.nodes[n]["peripheries"] = "2"
+    ends = {n for n in g.nodes if g.out_degree(n) == 0}
+    can_end: set[Any] = set(ends)
+    for n in ends:
+        can_end |= nx.ancestors(g, n)
+    return {
+        "states": len(states),
+        "edges": g.number_of_edges(),
+        "components": len(sccs),
+        "cyclic_components": len(cyclic),
+        "largest_component": max((len(c) for c in sccs), default=0),
+        "on_cycle": len(on_cycle),
+        "cannot_end": sum(1 for n in states if n not in can_end),
+    }
