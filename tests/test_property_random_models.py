@@ -343,7 +343,12 @@ def symmetric_model(draw) -> str:
         lines += ["    " + ln for ln in draw(cell_stmt())]
     if draw(st.booleans()):
         lines += ["    d.who = me()", "    if d.who == me():", "        c.w = 1"]
+    helper = draw(st.booleans())
+    if helper:  # a thread named after its spawner's id, as xe's exec names its job
+        lines += ["    spawn(helper, c, name=f'h{me()}')"]
     lines.append("")
+    if helper:
+        lines += ["def helper(c):", "    c.v = (c.v + 1) % 3", ""]
     k = draw(st.integers(2, 3))
     lines.append("def init():")
     lines.append("    shared = new(Cell, m=new(Mutex), s=new(RwSem))")

@@ -212,6 +212,48 @@ def test_a_symmetric_counterexample_is_a_real_execution(kit, tmp_path):
     assert "replay confirmed" in replayed.output
 
 
+SPAWNERS = """
+class Job:
+    n: int = 0
+
+def helper(job):
+    job.n += 1
+
+def worker(job):
+    spawn(helper, job, name=f"helper{me()}")
+    job.n += 1
+
+def init():
+    for k in range(3):
+        spawn(worker, new(Job), name=f"w{k}")
+
+@final
+def all_done():
+    return all(j.n == 2 for j in objects(Job))
+"""
+
+
+def test_threads_named_after_their_spawner_do_not_break_symmetry(kit, tmp_path):
+    # each worker spawns a helper named after its own thread id: a representative of a
+    # class of swapped states must not have helper names that clash (a false "a thread
+    # named ... already exists") nor name a helper after the wrong worker in a trace
+    model = kit.load(SPAWNERS)
+    plain = explore(model, CheckOptions(reduction="none", store="exact"))
+    sym = explore(model, CheckOptions(reduction="none", store="exact", symmetry=True))
+    assert plain.verdict == sym.verdict == HOLDS, sym.violation
+    assert sym.stats.states < plain.stats.states / 3
+    out = tmp_path / "trace.json"
+    result = run("verify", kit.write(SPAWNERS.replace("j.n == 2", "j.n != 2")), "--symmetry", "--trace-out", out)
+    assert result.exit_code == 1, result.output
+    steps = json.loads(out.read_text())["trace"]
+    # every helper step is named after the worker that spawned it, as the literal run names it
+    spawner = {c["name"].removeprefix("thread "): s["thread"] for s in steps for c in s["changes"]
+               if c["new"] == "spawned"}
+    tids = {f"w{k}": k for k in range(3)}
+    assert spawner and all(name == f"helper{tids[w]}" for name, w in spawner.items()), spawner
+    assert "replay confirmed" in run("replay", out).output
+
+
 def test_symmetry_is_off_when_a_property_looks_at_object_order(kit):
     text = SYMMETRIC.replace("return all(j.n <= 2 for j in objects(Job))", "return objects(Job)[0].n <= 2")
     res = kit.explore(text, symmetry=True)

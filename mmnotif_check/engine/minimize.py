@@ -133,6 +133,24 @@ class Minimizer:
         return self.path(path[0], best), best_violation
 
 
+def replay(system: Any, path: tuple[int, ...], violation: Violation, accept: Callable[[Violation], bool] | None,
+           check_deadlock: bool, only: frozenset[str] | None,
+           deadlock: Callable[[Any, Any], Violation]) -> tuple[tuple[int, ...], Violation]:
+    """The violation that running the literal ``path`` ends in, computed on the states it
+    really reaches (a search under symmetry found it on representatives, whose thread
+    names and messages may belong to swapped threads), with the path up to it."""
+
+    def same(v: Violation) -> bool:
+        return (v.kind, v.property) == (violation.kind, violation.property)
+
+    m = Minimizer(system, accept or same, check_deadlock, only, deadlock)
+    m.budget = len(path) + 1
+    ran = m.run(path[0], m.schedule(path))
+    if ran is None or m.found is None:
+        return path, violation
+    return m.path(path[0], ran), m.found
+
+
 def minimize(system: Any, path: tuple[int, ...], violation: Violation, accept: Callable[[Violation], bool] | None,
              check_deadlock: bool, only: frozenset[str] | None,
              deadlock: Callable[[Any, Any], Violation]) -> tuple[tuple[int, ...], Violation]:

@@ -13,7 +13,11 @@ result) and every reference to a swapped object, anywhere in a state, is renamed
 names are labels of positions and stay where they are.
 
 The model must not tell the swapped threads or objects apart other than through
-references and ids: when symmetry is on, arithmetic or ordering on a thread id stops the
+references and ids.  Thread names are labels of positions too, but a thread spawned after
+``init()`` may be named after a thread id (``f"job{me()}"``) that a swap renames, so the
+canonical form leaves those names out: with ``--symmetry`` they are not part of a state
+(the counterexample, replayed from the initial state, has them all; the check that spawned
+names are distinct is the literal run's).  When symmetry is on, arithmetic or ordering on a thread id stops the
 run with an error; ``objects(C)`` of a swapped class, whose order would change, turns
 symmetry off (with a note) unless it is only counted or fed to ``all``/``any``.
 Symmetric models with several initial states or symbolic values are not reduced either.
@@ -66,6 +70,8 @@ class Symmetry:
         self._records: list[dict[int, int]] = []
         self._stacks: list[dict[int, int]] = []
         self._globals: list[dict[int, int]] = []
+        self._initial_threads = 0
+        self._nameless: dict[int, int] = {}  # meta id -> the same with spawned names left out
 
     # -------------------------------------------------------------- detection
     def start(self, initial: list[State]) -> None:
@@ -81,6 +87,7 @@ class Symmetry:
         heap = self.interner.heap(s0, n)
         self.refs = {rec[0].i: rec[0] for rec in heap}
         stacks = s0[2 + n :]
+        self._initial_threads = len(stacks)
         groups: dict[tuple[Any, ...], list[int]] = {}
         for t, sid in enumerate(stacks):
             frames = self.interner.frames(sid)
@@ -185,12 +192,24 @@ class Symmetry:
     # ----------------------------------------------------------- canonical form
     def canonical(self, state: State) -> State:
         """The smallest state (as a tuple) among ``state`` and its permutations."""
+        mid = self._nameless.get(state[1])
+        if mid is None:
+            mid = self._nameless[state[1]] = self._leave_names_out(state[1])
+        if mid != state[1]:
+            state = (state[0], mid, *state[2:])
         best = state
         for k, perm in enumerate(self.perms):
             other = self._apply(state, perm, k)
             if other < best:
                 best = other
         return best
+
+    def _leave_names_out(self, mid: int) -> int:
+        infos, pc = self.interner.M.values[mid]
+        first = self._initial_threads
+        if len(infos) <= first:
+            return mid
+        return self.interner.M.intern(((*infos[:first], *[(None, daemon) for _, daemon in infos[first:]]), pc))
 
     def apply(self, state: State, perm: Perm) -> State:
         return self._apply(state, perm, -1)

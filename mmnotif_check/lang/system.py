@@ -497,13 +497,13 @@ class CompiledModel:
         if k >= len(results):
             raise NondeterminismError(f"step {n}: thread {tid} has {len(results)} outcomes, the path takes {k}")
         want = results[k][1]
-        want_key = (want.kind, want.message) if isinstance(want, StepFailure) else canon(want)
+        want_key = (want.kind, want.property, want.location) if isinstance(want, StepFailure) else canon(want)
         d = self.decode(state)
         for t in range(len(state) - d.base):
             if state[d.base + t] == EMPTY_STACK:
                 continue
             for picks, o, _ in self.thread_outcomes(d, t, self.merge):
-                key = (o.kind, o.message) if isinstance(o, StepFailure) else canon(o)
+                key = (o.kind, o.property, o.location) if isinstance(o, StepFailure) else canon(o)
                 if key == want_key:
                     return t, picks, o
         raise NondeterminismError(f"step {n}: no step of the state corresponds to the symmetric one taken")
