@@ -271,8 +271,8 @@ JS = r"""
     Object.keys(D.witness).forEach((k) => b.appendChild(el('div', 'mono', 'witness: ' + k + ' = ' + D.witness[k])));
     return b;
   }
-  function setView(v) {
-    const step = cur === 0 ? 0 : lines()[cur - 1].step;
+  function setView(v, target) {
+    const step = target !== undefined ? target : (cur === 0 ? 0 : lines()[cur - 1].step);
     view = v;
     $('steps-protocol').hidden = v !== 'protocol';
     $('steps-full').hidden = v !== 'full';
@@ -283,7 +283,7 @@ JS = r"""
   function showStep(step) {  // select the line of literal step `step` (switching to every step if it is left out)
     if (step <= 0) { show(0); return; }
     let k = lines().findIndex((l) => l.steps.includes(step));
-    if (k < 0 && view !== 'full') { setView('full'); return; }
+    if (k < 0 && view !== 'full') { setView('full', step); return; }
     if (k < 0) k = lines().findIndex((l) => l.step >= step);
     show(k < 0 ? lines().length : k + 1);
   }
