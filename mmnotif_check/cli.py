@@ -7,6 +7,9 @@ Exit codes: 0 every property holds (exhaustive search); 1 a property is violated
 from __future__ import annotations
 
 import ast
+import contextlib
+import errno
+import io
 import json
 import os
 import shlex
@@ -17,13 +20,14 @@ from typing import Any
 import click
 
 from mmnotif_check import __version__
-from mmnotif_check.engine.result import VIOLATED, Result, Stats, parse_path
+from mmnotif_check.engine.result import VIOLATED, Result, Stats, format_path, parse_path
 from mmnotif_check.engine.search import peak_memory_kib
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
+from mmnotif_check.interrupts import interrupt_name, terminate_like_interrupt
 from mmnotif_check.lang.loader import display_path
 from mmnotif_check.lang.system import load_model
-from mmnotif_check.options import REDUCTIONS, STORES, CheckOptions
+from mmnotif_check.options import REDUCTIONS, STORES, CheckOptions, option_problem
 from mmnotif_check.runner import check_model
 from mmnotif_check.spec import _Locator, load_spec
 from mmnotif_check.trace.build import build_trace, follow, violation_at_end
@@ -107,11 +111,11 @@ def _options(bfs: bool, dfs: bool, max_states: int | None, max_depth: int | None
     """The options of a run: the command line over ``base`` (a spec's) over the defaults."""
     if bfs and dfs:
         raise option_error("--bfs and --dfs exclude each other")
-    for name, v in (("--max-states", max_states), ("--max-depth", max_depth), ("--max-memory", max_memory)):
-        if v is not None and v < 0:
-            raise option_error(f"{name} must not be negative")
-    if timeout is not None and not timeout > 0:
-        raise option_error("--timeout must be positive")
+    for name, key, v in (("--max-states", "max_states", max_states), ("--max-depth", "max_depth", max_depth),
+                         ("--max-memory", "max_memory", max_memory), ("--timeout", "timeout", timeout)):
+        problem = option_problem(key, v) if v is not None else None  # the rules of spec keys too
+        if problem is not None:
+            raise option_error(f"{name} {problem}")
     b = base or CheckOptions()
     return CheckOptions(
         strategy="dfs" if dfs else "bfs" if bfs else b.strategy,
@@ -170,8 +174,11 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
     command line overrides them (the spec's expectation is the gate's business).
     """
     try:
-        if solver_timeout is not None and solver_timeout <= 0:
-            raise option_error("--solver-timeout must be positive")
+        problem = option_problem("solver_timeout_ms", solver_timeout) if solver_timeout is not None else None
+        if problem is not None:
+            raise option_error(f"--solver-timeout {problem}")
+        if as_json and fmt not in ("text", "json"):
+            raise option_error(f"--json and --format {fmt} exclude each other (--json is --format json)")
         cli_sets = parse_set(sets)
         option_args = (bfs, dfs, max_states, max_depth, timeout, max_memory, props, no_deadlock, reduce, store,
                        symmetry, shortest)
@@ -214,7 +221,10 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
         sys.exit(2)
     report = report_dict(target, model.path, model.constants, options, outcome.result, outcome.trace)
     if trace_out is not None:
-        atomic_write_text(trace_out, json.dumps(report, indent=2) + "\n")
+        try:
+            atomic_write_text(trace_out, json.dumps(report, indent=2) + "\n")
+        except OSError as exc:
+            fail_input(option_error(f"--trace-out {trace_out}: cannot write it: {exc}"))
     if as_json or fmt == "json":
         click.echo(json.dumps(report, indent=2))
     elif fmt in TRACE_FORMATS:
@@ -222,6 +232,11 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
                            detail)
     else:
         click.echo(render_text(target, outcome.result, outcome.trace, list(sets), detail=detail))
+    if outcome.result.stopped:  # a violation was found, then Ctrl-C, SIGTERM or memory stopped the run
+        note = f"{target}: stopped early: {outcome.result.reason}; the violation is real, the run is incomplete"
+        if outcome.trace is None and outcome.result.path is not None:
+            note += f" (replay token {format_path(outcome.result.path)})"
+        click.echo(note, err=True)
     sys.exit(outcome.result.exit_code)
 
 
@@ -334,8 +349,15 @@ def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | No
     live = GateProgress(sys.stdout, specs, jobs, g.progress_line, click.echo)
     try:
         rows = g.run_gate(specs, jobs=jobs, cache_dir=None if no_cache else Path(cache_dir), on_row=live)
-    finally:
-        live.close()
+    except g.GateInterrupted as stop:
+        live.close()  # what finished is shown (and cached); no report files
+        if stop.rows:
+            click.echo(g.render_table(stop.rows))
+        click.echo(f"interrupted ({interrupt_name(stop)}): {len(stop.rows)} of {stop.total} specs finished"
+                   f"{' (their results are cached)' if stop.rows and not no_cache else ''}; "
+                   f"{stop.total - len(stop.rows)} did not run", err=True)
+        sys.exit(3)
+    live.close()
     if specs:
         click.echo(g.render_table(rows))
     for r in rows:
@@ -347,7 +369,7 @@ def gate(paths: Sequence[str], jobs: int, junit: str | None, sarif_out: str | No
             try:
                 atomic_write_text(out, render(rows))
             except OSError as exc:
-                fail_input(option_error(f"{option} {out}: cannot write it: {exc.strerror or exc}"))
+                fail_input(option_error(f"{option} {out}: cannot write it: {exc}"))
     sys.exit(g.exit_code(rows))
 
 
@@ -511,24 +533,79 @@ def _emit(text: str, out: str | None) -> bool:
     try:
         atomic_write_text(out, text)
     except OSError as exc:
-        fail_input(option_error(f"-o {out}: cannot write it: {exc.strerror or exc}"))
+        fail_input(option_error(f"-o {out}: cannot write it: {exc}"))
     return True
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def _output_failed(exc: OSError) -> bool:
+    """Whether ``exc`` is standard output (or error) refusing the report: a closed pipe, a
+    full disk, a file-size limit."""
+    return isinstance(exc, BrokenPipeError) or exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def _finish_output() -> None:
+    """Flush standard output now, so that a failure to write it is reported like any other
+    output that cannot be written (not as a warning when the interpreter exits)."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="mmnotif-check", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.UsageError as exc:
-        click.echo(f"{CMDLINE}:1:1: error: {exc.format_message()}", err=True)
+        sys.stdout.flush()
+    except OSError as exc:
+        _quiet_stdout()
+        with contextlib.suppress(OSError):
+            click.echo(f"{CMDLINE}:1:1: error: cannot write to standard output: {exc.strerror or exc}", err=True)
         sys.exit(2)
-    except click.Abort:
-        sys.exit(3)
-    except KeyboardInterrupt:
-        sys.exit(3)
-    except Exception as exc:  # a checker bug: one line, the traceback only on request
-        if os.environ.get("MMNOTIF_DEBUG"):
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null: what could not be written is lost anyway, and
+    the interpreter must not fail again flushing it at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The ``mmnotif-check`` command: bad input exit 2 (one located line), Ctrl-C, SIGTERM,
+    SIGHUP and memory exhaustion exit 3, a checker bug exit 70 (docs/reliability.md)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    with terminate_like_interrupt():
+        try:
+            try:
+                if not args:  # the bare command: its help, like --help
+                    click.echo(cli.get_help(click.Context(cli, info_name="mmnotif-check")))
+                    sys.exit(0)
+                cli.main(args=args, prog_name="mmnotif-check", standalone_mode=False)
+            except click.exceptions.Exit as exc:
+                sys.exit(exc.exit_code)
+            except click.exceptions.NoArgsIsHelpError as exc:  # a command group without a command
+                click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+                sys.exit(0)
+            except click.UsageError as exc:
+                click.echo(f"{CMDLINE}:1:1: error: {exc.format_message()}", err=True)
+                sys.exit(2)
+            except (click.Abort, KeyboardInterrupt) as exc:  # before the search could report
+                click.echo(f"mmnotif-check: interrupted ({interrupt_name(exc)})", err=True)
+                sys.exit(3)
+            except MemoryError:
+                click.echo("mmnotif-check: out of memory before the search could report (a budget: give the "
+                           "model fewer states with --set, or run it where there is more memory)", err=True)
+                sys.exit(3)
+            except OSError as exc:
+                if not _output_failed(exc):
+                    raise
+                _quiet_stdout()
+                with contextlib.suppress(OSError):
+                    click.echo(f"{CMDLINE}:1:1: error: cannot write the output: {exc.strerror or exc}", err=True)
+                sys.exit(2)
+            except Exception as exc:  # a checker bug: one line, the traceback only on request
+                if os.environ.get("MMNOTIF_DEBUG"):
+                    raise
+                click.echo(f"mmnotif-check: internal error: {type(exc).__name__}: {exc} (set MMNOTIF_DEBUG=1 for the traceback; please report it)", err=True)
+                sys.exit(70)
+        except SystemExit:
+            _finish_output()
             raise
-        click.echo(f"mmnotif-check: internal error: {type(exc).__name__}: {exc} (set MMNOTIF_DEBUG=1 for the traceback; please report it)", err=True)
-        sys.exit(70)
+        except KeyboardInterrupt as exc:  # a second signal while the first one was handled
+            with contextlib.suppress(OSError):
+                click.echo(f"mmnotif-check: interrupted ({interrupt_name(exc)})", err=True)
+            sys.exit(3)

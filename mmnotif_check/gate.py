@@ -14,15 +14,20 @@ whole gate.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib.metadata
 import json
+import math
 import os
 import subprocess
 import sys
+import types
+import typing
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,7 @@ from mmnotif_check import __version__
 from mmnotif_check.engine.result import INCONCLUSIVE, VIOLATED, Violation, format_path
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
+from mmnotif_check.interrupts import worker_signals
 from mmnotif_check.lang.loader import KERNEL_DIR, display_path, is_library_path, load_sources
 from mmnotif_check.lang.system import load_model
 from mmnotif_check.runner import check_model
@@ -38,6 +44,7 @@ from mmnotif_check.spec import Spec, _Locator, load_spec
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CACHE_FORMAT = 2  # 2: rows carry the property's text, the replay command and the counterexample
+CACHE_ENTRY_MAX_BYTES = 8 << 20  # a row is a few kilobytes; anything this big is not one
 # inconclusive outcomes that the inputs alone decide (the engine's reasons start so)
 DETERMINISTIC_BUDGETS = ("state budget", "depth budget")
 
@@ -190,8 +197,8 @@ def run_spec(spec: Spec) -> GateRow:
     except NondeterminismError as err:
         return GateRow(spec.shown, spec.description, expected, "error", None, 0, 0, 0.0, "error", f"{spec.shown}:1:1: error: {err}")
     r = outcome.result
-    if r.verdict == INCONCLUSIVE and str(r.reason).startswith("interrupted"):
-        raise KeyboardInterrupt  # Ctrl-C stops the whole gate (and caches nothing)
+    if str(r.reason).startswith("interrupted"):
+        raise KeyboardInterrupt(r.reason)  # Ctrl-C stops the whole gate (and caches nothing for this spec)
     v = r.violation
     steps = len(outcome.trace.steps) if outcome.trace is not None else None
     status, detail = judge(spec, r.verdict, v.property if v else None, v.kind if v else None, v.message if v else None, steps)
@@ -287,6 +294,39 @@ def _run_path(path: str) -> GateRow:
     return run_spec(spec)
 
 
+class GateInterrupted(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or SIGHUP stopped the gate: ``rows`` are the specs that finished (in
+    path order; they are cached), ``total`` how many there were."""
+
+    def __init__(self, rows: list[GateRow], total: int, cause: BaseException) -> None:
+        super().__init__(f"interrupted after {len(rows)} of {total} specs")
+        self.rows = rows
+        self.total = total
+        self.cause = cause
+
+
+def _lost_row(path: str) -> GateRow:
+    return GateRow(path, "", "?", "inconclusive", None, 0, 0, 0.0, "inconclusive",
+                   "the worker process running this spec died before it finished (killed, or out of memory?)",
+                   cacheable=False)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End a process pool's workers at once (SIGTERM, then SIGKILL) and wait for them, so
+    that none outlives the gate; queued work is cancelled."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            p.terminate()
+    for p in procs:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join(timeout=5)
+
+
 def run_gate(
     paths: Sequence[Path],
     jobs: int = 1,
@@ -331,14 +371,29 @@ def run_gate(
             on_row(row, len(rows), total)
 
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_signals, initargs=(os.getpid(),))
+        try:
             futures = {pool.submit(_run_path, path): (k, key) for k, path, key in todo}
             for fut in as_completed(futures):
                 k, key = futures[fut]
-                finished(k, key, fut.result())
+                try:
+                    row = fut.result()
+                except BrokenProcessPool:  # a worker died (killed, out of memory): no verdict
+                    row = _lost_row(todo[[t[0] for t in todo].index(k)][1])
+                finished(k, key, row)
+        except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: stop every worker now
+            stop_pool(pool)
+            raise GateInterrupted([rows[k] for k in sorted(rows)], total, exc) from None
+        except BaseException:
+            stop_pool(pool)
+            raise
+        pool.shutdown()
     else:
-        for k, path, key in todo:
-            finished(k, key, _run_path(path))
+        try:
+            for k, path, key in todo:
+                finished(k, key, _run_path(path))
+        except KeyboardInterrupt as exc:
+            raise GateInterrupted([rows[k] for k in sorted(rows)], total, exc) from None
     return [rows[k] for k in range(len(paths))]
 
 
@@ -350,19 +405,67 @@ def progress_line(row: GateRow, done: int, total: int) -> str:
     return f"[{done:>{width}}/{total}] {status:<4} {row.spec}  {when}  {row.got}"
 
 
+def _conforms(value: Any, hint: Any) -> bool:
+    """Whether a JSON value has the shape of a field of type ``hint`` (str, int, float,
+    bool, Any, ``X | None``, ``tuple[str, int]`` as a JSON array, ``list[X]``, ``dict[str, X]``)."""
+    if hint is Any:
+        return True
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_conforms(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is tuple:
+        return (isinstance(value, list) and len(value) == len(args)
+                and all(_conforms(v, a) for v, a in zip(value, args, strict=True)))
+    if origin is list:
+        return isinstance(value, list) and all(_conforms(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(_conforms(v, args[1]) for v in value.values())
+    return False
+
+
+def _row_from_json(row: Any) -> GateRow | None:
+    """A cached row, or None when the entry does not have the shape of one: a cache
+    entry is never trusted more than a missing one, so a bad entry is a cache miss."""
+    fields = {f.name: f for f in dataclasses.fields(GateRow)}
+    hints = typing.get_type_hints(GateRow)
+    if not isinstance(row, dict) or not set(row) <= set(fields):
+        return None
+    required = {n for n, f in fields.items()
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    if not required <= set(row) or not all(_conforms(v, hints[n]) for n, v in row.items()):
+        return None
+    if row["status"] not in ("pass", "fail", "inconclusive", "error"):
+        return None
+    if any(isinstance(v, int | float) and not isinstance(v, bool) and v < 0 for v in row.values()):
+        return None  # counts and seconds are never negative
+    # JSON has no tuples: fields typed as tuples come back as lists
+    def is_tuple(hint: Any) -> bool:
+        return any(typing.get_origin(h) is tuple for h in (hint, *typing.get_args(hint)))
+
+    return GateRow(**{n: tuple(v) if isinstance(v, list) and is_tuple(hints[n]) else v for n, v in row.items()})
+
+
 def _cache_get(cache_dir: Path, key: str) -> GateRow | None:
     f = cache_dir / f"{key}.json"
     try:
-        data = json.loads(f.read_text(encoding="utf-8"))
-        if data.get("key") != key:
+        if not f.is_file() or f.stat().st_size > CACHE_ENTRY_MAX_BYTES:
             return None
-        row = data["row"]
-        for key_ in ("failing_location", "property_location"):
-            if row.get(key_) is not None:
-                row[key_] = tuple(row[key_])
-        return GateRow(**row)
-    except (OSError, ValueError, KeyError, TypeError):
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not JSON, too deep
         return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    return _row_from_json(data.get("row"))
 
 
 def _cache_put(cache_dir: Path, key: str, row: GateRow) -> None:

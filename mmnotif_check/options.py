@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 STRATEGIES = ("bfs", "dfs")
 REDUCTIONS = ("none", "local", "por")
 STORES = ("exact", "fingerprint")
+
+# The rules every option value follows, wherever it comes from (a command-line flag or a
+# spec key): one table, so that the command line and specs accept exactly the same values.
+POSITIVE_INTEGERS = ("max_states", "max_depth", "max_memory", "solver_timeout_ms")
+POSITIVE_NUMBERS = ("timeout",)
+CHOICES = {"strategy": STRATEGIES, "reduction": REDUCTIONS, "store": STORES}
+SOLVER_TIMEOUT_MAX_MS = 2**32 - 1  # Z3 keeps its time limit in an unsigned 32-bit integer
+
+
+def option_problem(key: str, value: Any) -> str | None:
+    """What is wrong with ``value`` for option ``key`` (a spec key name: ``max_states``,
+    ``timeout``, ``solver_timeout_ms``, ``strategy``, ...), as the end of a sentence that
+    starts with the option's name (``must be a positive integer, not 0``); None if it is
+    fine.  The command line (``cli.py``) and specs (``spec.py``) both ask this."""
+    if key in POSITIVE_INTEGERS:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"must be an integer, not {value!r}"
+        if value < 1:
+            return f"must be a positive integer, not {value}"
+        if key == "solver_timeout_ms" and value > SOLVER_TIMEOUT_MAX_MS:
+            return f"must be at most {SOLVER_TIMEOUT_MAX_MS} (milliseconds), not {value}"
+        return None
+    if key in POSITIVE_NUMBERS:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return f"must be a number, not {value!r}"
+        if math.isnan(value) or math.isinf(value) or not value > 0:
+            return f"must be a positive number, not {_number(value)}"
+        return None
+    if key in CHOICES:
+        known = CHOICES[key]
+        if value not in known:
+            return f"must be one of {', '.join(repr(a) for a in known)}, not {value!r}"
+    return None
+
+
+def _number(v: float | int) -> str:
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mmnotif_check.engine.result import VIOLATED, Result, Violation
 from mmnotif_check.engine.search import ProgressFn, explore
+from mmnotif_check.interrupts import interrupt_name
 from mmnotif_check.lang.system import CompiledModel, load_model
 from mmnotif_check.options import CheckOptions
 from mmnotif_check.trace.build import Trace, build_trace
@@ -30,7 +32,14 @@ def check_model(model: CompiledModel, options: CheckOptions, progress: ProgressF
         phase = getattr(progress, "phase", None)  # the live progress line says what happens now
         if phase is not None:
             phase(f"rebuilding the counterexample ({len(result.path) - 1} steps)")
-        trace = build_trace(model, result.path, result.violation, options.properties)
+        try:
+            trace = build_trace(model, result.path, result.violation, options.properties)
+        except KeyboardInterrupt as exc:  # the violation stands; its steps are not rebuilt
+            result = dataclasses.replace(result, stopped=True, reason=f"interrupted ({interrupt_name(exc)}) "
+                                         "while rebuilding the counterexample (replay its path to see it)")
+        except MemoryError:
+            result = dataclasses.replace(result, stopped=True, reason="out of memory while rebuilding the "
+                                         "counterexample (replay its path to see it)")
     return Outcome(model, result, trace)
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from mmnotif_check.errors import InputError
-from mmnotif_check.options import REDUCTIONS, STORES, STRATEGIES, CheckOptions
+from mmnotif_check.options import CheckOptions, option_problem
 
 VERDICTS = ("holds", "violated", "inconclusive")
 KINDS = ("invariant", "final", "assert", "deadlock", "error")
@@ -228,12 +228,13 @@ def load_spec(path: str | Path) -> Spec:
     if ex.get("max_trace_steps", 0) < 0:
         raise err("expect", "max_trace_steps", f"[expect].max_trace_steps must be 0 or more, not {ex['max_trace_steps']}")
     defaults = CheckOptions()
-    choices: dict[str, str] = {}
-    for key, known in (("strategy", STRATEGIES), ("reduction", REDUCTIONS), ("store", STORES)):
+    choices: dict[str, Any] = {}
+    for key in ("strategy", "reduction", "store", "solver_timeout_ms"):
         chosen = sp.get(key, getattr(defaults, key))
-        if chosen not in known:
+        problem = option_problem(key, chosen)  # the same rules as the command line's
+        if problem is not None:
             table = "check" if key in data.get("check", {}) else "spec"
-            raise err(table, key, f"[{table}].{key} must be one of {', '.join(repr(a) for a in known)}, not {chosen!r}")
+            raise err(table, key, f"[{table}].{key} {problem}")
         choices[key] = chosen
     props = sp.get("properties")
     if props is not None and not all(isinstance(p, str) for p in props):
@@ -245,8 +246,9 @@ def load_spec(path: str | Path) -> Spec:
                 if key in budgets:
                     raise err(table, key, f"budget '{key}' is given twice")
                 value = data[table][key]
-                if not value > 0:  # also rejects nan
-                    raise err(table, key, f"[{table}].{key} must be positive, not {value!r}")
+                problem = option_problem(key, value)  # nan, inf and 0 included
+                if problem is not None:
+                    raise err(table, key, f"[{table}].{key} {problem}")
                 budgets[key] = value
     constants = data.get("constants", {})
     for name, value in constants.items():
@@ -264,7 +266,7 @@ def load_spec(path: str | Path) -> Spec:
         store=choices["store"],
         symmetry=sp.get("symmetry", defaults.symmetry),
         shortest=sp.get("shortest", defaults.shortest),
-        solver_timeout_ms=sp.get("solver_timeout_ms", 10_000),
+        solver_timeout_ms=choices["solver_timeout_ms"],
     )
     return Spec(
         path=spec_path,

@@ -363,13 +363,13 @@ def test_cli_bfs_and_dfs_together(write_model):
 def test_cli_negative_budget(write_model, option):
     path = write_model(CONSTS)
     msg = _one_line_error(_cli(["verify", str(path), option, "-1"]))
-    assert msg == f"<command line>:1:1: error: {option} must not be negative"
+    assert msg == f"<command line>:1:1: error: {option} must be a positive integer, not -1"
 
 
 def test_cli_non_positive_timeout(write_model):
     path = write_model(CONSTS)
     msg = _one_line_error(_cli(["verify", str(path), "--timeout", "0"]))
-    assert msg == "<command line>:1:1: error: --timeout must be positive"
+    assert msg == "<command line>:1:1: error: --timeout must be a positive number, not 0"
 
 
 def test_cli_unknown_property(write_model):

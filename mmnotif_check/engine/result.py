@@ -61,9 +61,15 @@ class Result:
     # no state or time budget stopped the search (a depth bound may have): everything
     # within the bound was explored
     exhausted: bool = True
+    # the run was stopped (Ctrl-C, SIGTERM, SIGHUP, memory) after it found its violation,
+    # while it looked for a shorter counterexample or rebuilt it; ``reason`` says what
+    # stopped it.  The violation is real; the run is incomplete all the same (exit 3).
+    stopped: bool = False
 
     @property
     def exit_code(self) -> int:
+        if self.stopped:
+            return 3
         return {HOLDS: 0, VIOLATED: 1, INCONCLUSIVE: 3}[self.verdict]
 
 

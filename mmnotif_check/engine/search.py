@@ -35,9 +35,11 @@ from mmnotif_check.engine.interface import (
     StepFailure,
     TransitionSystem,
 )
+from mmnotif_check.engine.memory import RunMemory
 from mmnotif_check.engine.minimize import minimize
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
 from mmnotif_check.engine.store import ExactStore, FingerprintStore, Trail, make_store
+from mmnotif_check.interrupts import interrupt_name
 from mmnotif_check.options import CheckOptions
 
 ProgressFn = Callable[[Stats], None]
@@ -45,6 +47,8 @@ CHECK_EVERY = 512
 
 
 def peak_memory_kib() -> int:
+    """The process's lifetime peak resident set (KiB); a search reports its own memory
+    instead (:class:`~mmnotif_check.engine.memory.RunMemory`)."""
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
@@ -145,12 +149,15 @@ def explore(
         configure(options.reduction)
     enabled = gc.isenabled()
     gc.disable()  # states are acyclic tuples: the cyclic collector only costs time here
+    memory = RunMemory()  # this run's own memory, whatever the process did before
     try:
-        result = _explore(system, options, progress, progress_every, accept)
+        result = _explore(system, options, progress, progress_every, accept, memory)
+        if result.stopped:  # Ctrl-C, SIGTERM: report what was found, at once
+            return result
         if (result.verdict == VIOLATED and not result.shortest and configure is not None
                 and (options.strategy == "bfs" or options.shortest)):
-            result = shorten(system, options, result, accept, progress, progress_every)
-        if result.verdict == VIOLATED and not result.shortest and hasattr(system, "transitions"):
+            result = shorten(system, options, result, accept, progress, progress_every, memory)
+        if result.verdict == VIOLATED and not result.shortest and not result.stopped and hasattr(system, "transitions"):
             result = _leave_steps_out(system, options, result, accept)
         return result
     finally:
@@ -166,8 +173,14 @@ def _leave_steps_out(system: Any, options: CheckOptions, found: Result,
     if len(found.path) <= 2:
         return found
     start = time.perf_counter()
-    path, violation = minimize(system, found.path, found.violation, accept, options.check_deadlock,
-                               options.properties, deadlock_violation)
+    try:
+        path, violation = minimize(system, found.path, found.violation, accept, options.check_deadlock,
+                                   options.properties, deadlock_violation)
+    except KeyboardInterrupt as exc:  # the violation stands; only the leaving out is cut short
+        return dataclasses.replace(found, stopped=True, reason=f"interrupted ({interrupt_name(exc)}) while "
+                                   "leaving steps out of the counterexample")
+    except MemoryError:
+        return dataclasses.replace(found, reason="out of memory while leaving steps out of the counterexample")
     if len(path) >= len(found.path):
         return found
     complete = getattr(system, "complete", None)
@@ -183,7 +196,7 @@ SHORTEN_SHARE = 4  # the bounded literal search may store a quarter of what the 
 
 
 def shorten(system: Any, options: CheckOptions, found: Result, accept: Callable[[Violation], bool] | None,
-            progress: ProgressFn | None, progress_every: float) -> Result:
+            progress: ProgressFn | None, progress_every: float, memory: RunMemory | None = None) -> Result:
     """Look for a shorter counterexample than ``found`` (from a reduced search) with a
     breadth-first search of the literal semantics bounded by its length.  The search is
     bounded by a quarter of the states the search that found ``found`` stored (at least
@@ -199,21 +212,29 @@ def shorten(system: Any, options: CheckOptions, found: Result, accept: Callable[
                             store=options.store)
     try:
         system.set_reduction("none")
-        short = _explore(system, literal, progress, progress_every, accept)
+        short = _explore(system, literal, progress, progress_every, accept, memory)
     finally:
         system.set_reduction(options.reduction)
     extra = (*found.stats.extra, ("shortening_states", short.stats.states))
-    stats = dataclasses.replace(found.stats, extra=extra, seconds=found.stats.seconds + short.stats.seconds)
+    stats = dataclasses.replace(found.stats, extra=extra, seconds=found.stats.seconds + short.stats.seconds,
+                                peak_memory_kib=max(found.stats.peak_memory_kib, short.stats.peak_memory_kib))
     wanted = accept or (lambda v: True)
     assert found.violation is not None
+    if str(short.reason).startswith("interrupted"):  # stop at once with the best one known
+        better = short.violation is not None and wanted(short.violation)
+        return dataclasses.replace(short if better else found, stats=stats, shortest=False, stopped=True,
+                                   reason=f"{short.reason} while looking for a shorter counterexample",
+                                   verdict=VIOLATED)
     if short.violation is not None and (wanted(short.violation) or not wanted(found.violation)):
         return dataclasses.replace(short, stats=stats, shortest=True)
     return dataclasses.replace(found, stats=stats, shortest=short.exhausted)
 
 
 def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, progress_every: float,
-             accept: Callable[[Violation], bool] | None) -> Result:
+             accept: Callable[[Violation], bool] | None, memory: RunMemory | None = None) -> Result:
     start = time.perf_counter()
+    meter = memory if memory is not None else RunMemory()
+    max_memory_kib = options.max_memory_mb * 1024 if options.max_memory_mb is not None else None
     only = options.properties
     bfs = options.strategy != "dfs"
     store = make_store(options.store)
@@ -255,7 +276,7 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
             transitions=transitions,
             max_depth=max_depth,
             seconds=time.perf_counter() - start,
-            peak_memory_kib=peak_memory_kib(),
+            peak_memory_kib=meter.peak_kib(),
             frontier=frontier.size,
             reduction=getattr(system, "reduction", "none"),
             store=store.name,
@@ -309,7 +330,7 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                 if deadline is not None and now >= deadline:
                     frontier.push(state, sid, d)
                     raise _Budget(f"timeout of {options.timeout:g} s")
-                if options.max_memory_mb is not None and peak_memory_kib() > options.max_memory_mb * 1024:
+                if max_memory_kib is not None and meter.used_kib() > max_memory_kib:
                     frontier.push(state, sid, d)
                     raise _Budget(f"memory budget of {options.max_memory_mb} MiB")
                 if progress is not None and now >= next_progress:
@@ -361,8 +382,8 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                 break
     except _Budget as exc:
         reason = exc.reason
-    except KeyboardInterrupt:
-        reason = "interrupted (Ctrl-C)"
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (mmnotif_check.interrupts)
+        reason = f"interrupted ({interrupt_name(exc)})"
     except Inconclusive as exc:
         reason = exc.reason
     except MemoryError:
@@ -382,8 +403,11 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
         if complete is not None:  # e.g. the witness of a symbolic violation, computed once
             violation = complete(violation)
         literal = getattr(system, "reduction", "none") == "none"
-        return Result(VIOLATED, final_stats, violation, path, shortest=bfs and literal and passed_over is None,
-                      passed_over=passed_over, exhausted=reason is None)
+        stopped = reason is not None and reason.startswith("interrupted")
+        return Result(VIOLATED, final_stats, violation, path,
+                      shortest=bfs and literal and passed_over is None and not stopped,
+                      passed_over=passed_over, exhausted=reason is None, stopped=stopped,
+                      reason=reason if stopped else None)
     if reason is not None:
         return Result(INCONCLUSIVE, final_stats, reason=reason, exhausted=False)
     if cut:

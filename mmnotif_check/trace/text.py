@@ -34,7 +34,10 @@ def headline(target: str, result: Result) -> str:
         return f"{target}: VIOLATED ({what}): {v.message}"
     if result.verdict == "holds":
         return f"{target}: HOLDS: every property holds in the whole reachable state space"
-    return f"{target}: INCONCLUSIVE (stopped by the {result.reason}): no violation found in the part explored; the search is incomplete"
+    why = str(result.reason)
+    if not why.startswith(("interrupted", "out of memory")):
+        why = f"stopped by the {why}"  # a budget: "the timeout of 60 s"
+    return f"{target}: INCONCLUSIVE ({why}): no violation found in the part explored; the search is incomplete"
 
 
 def replay_command(target: str, path: tuple[int, ...], sets: list[str]) -> str:
