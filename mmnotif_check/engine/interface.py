@@ -109,9 +109,11 @@ class TransitionSystem(Protocol[S]):
         """Every enabled step of every thread (reduced as configured), with its code."""
         ...
 
-    def ample(self, state: S, fresh: Callable[[list[Any]], bool]) -> tuple[list[S | StepFailure], list[int]] | None:
-        """An ample set: steps that may stand for all of ``expand``, provided ``fresh``
-        accepts the outcomes (the caller's cycle proviso); None if there is none."""
+    def ample(self, state: S) -> tuple[list[S | StepFailure], list[int]] | None:
+        """An ample set: steps that may stand for all of ``expand`` (the system keeps the
+        cycle proviso itself, so the answer depends on ``state`` alone and any search
+        order, or number of workers, explores the same reduced graph); None if there is
+        none."""
         ...
 
     def check_invariants(self, state: S, only: frozenset[str] | None = None) -> PropertyFailure | None: ...

@@ -12,9 +12,9 @@ code of the step that produced it, so a discovery is a path of codes that the sy
 into literal steps (:meth:`literal_path`) and the trace builder replays.
 
 Partial-order reduction: when the system offers an ample set for a state, only those
-steps are explored if every state they lead to is new (the cycle proviso: every cycle of
-the reduced graph then contains a fully expanded state, whatever the search order);
-otherwise the state is fully expanded.
+steps are explored; otherwise the state is fully expanded.  The system keeps the cycle
+proviso itself (lang/reduce.py), so the reduced graph, and the number of states, is the
+same for BFS, DFS and any number of workers.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from mmnotif_check.engine.interface import (
     TransitionSystem,
 )
 from mmnotif_check.engine.memory import RunMemory
-from mmnotif_check.engine.minimize import minimize
+from mmnotif_check.engine.minimize import minimize, replay
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
 from mmnotif_check.engine.store import ExactStore, FingerprintStore, Trail, make_store
 from mmnotif_check.interrupts import interrupt_name
@@ -261,13 +261,6 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     ample = system.ample
     reduced = getattr(system, "reduction", "none") == "por"
 
-    def fresh(outs: list[Any]) -> bool:
-        """The cycle proviso: an ample set may stand for all steps only if every state it
-        leads to is new (then every cycle of the reduced graph has a fully expanded state)."""
-        if has_fp is not None:
-            return all(type(o) is StepFailure or not has_fp((hash(o) & fp_mask) or 1) for o in outs)
-        return all(type(o) is StepFailure or o not in seen for o in outs)
-
     def stats() -> Stats:
         extra_fn = getattr(system, "statistics", None)
         return Stats(
@@ -336,7 +329,7 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                 if progress is not None and now >= next_progress:
                     progress(stats())
                     next_progress = now + progress_every
-            chosen = ample(state, fresh) if reduced else None
+            chosen = ample(state) if reduced else None
             succs, codes = chosen if chosen is not None else expand(state)
             transitions += len(succs)
             if not succs:
@@ -399,6 +392,9 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
         if code >= 0:
             codes_path = (*codes_path, code)
         path = system.literal_path(codes_path)
+        if getattr(system, "canon", None) is not None:  # found on representatives of symmetric states
+            path, violation = replay(system, path, violation, accept, options.check_deadlock, options.properties,
+                                     deadlock_violation)
         complete = getattr(system, "complete", None)
         if complete is not None:  # e.g. the witness of a symbolic violation, computed once
             violation = complete(violation)

@@ -65,6 +65,9 @@ class Executable:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             exec(compile(program.source, f"<mmnotif-check generated from {program.root}>", "exec"), ns)
+        # per function and pc: whether it is a `while` loop's test, to which a step going
+        # back (from a later pc) may close a cycle of states (see lang/reduce.py)
+        self.loop_heads: list[list[bool]] = [_loop_heads(fn) for fn in program.functions]
         self.code: list[list[Any]] = []
         self.resume: list[dict[int, Any]] = []
         self.native: list[Any] = []
@@ -298,6 +301,7 @@ class Executable:
         """
         code = self.code
         resume = self.resume
+        heads = self.loop_heads
         svals = self.interner.S.values
         pending: list[tuple[int, int, list[Any]]] = []  # frames pushed in this step
         budget = ATOMIC_INSTRUCTION_LIMIT
@@ -307,6 +311,8 @@ class Executable:
             while True:
                 r = code[fid][pc](c, locs)
                 if r >= 0:
+                    if r <= pc and heads[fid][r]:
+                        c.back = True
                     pc = r
                 elif r == CALL:
                     callee, args = c.call  # type: ignore[misc]
@@ -327,7 +333,10 @@ class Executable:
                         fid = entry[1]
                         pc = entry[2]
                         locs = list(entry[3:])
-                    pc = resume[fid][pc](c, locs, c.retval)
+                    r = resume[fid][pc](c, locs, c.retval)
+                    if r <= pc and heads[fid][r]:
+                        c.back = True
+                    pc = r
                 else:  # BLOCK
                     if c.dirty:
                         raise ModelFault(
@@ -385,3 +394,14 @@ class Executable:
         for f, p, ls in pending:
             sid = intern((sid, f, p, *ls))
         return intern((sid, fid, pc, *locs))
+
+
+def _loop_heads(fn: Any) -> list[bool]:
+    """Which pcs of ``fn`` are `while` tests: a branch some later instruction goes back to."""
+    instrs = getattr(fn, "instrs", None) or []
+    heads = [False] * len(instrs)
+    for pc, ins in enumerate(instrs):
+        for t in ins.successors():
+            if 0 <= t <= pc and isinstance(instrs[t], ir.IBranch):
+                heads[t] = True
+    return heads

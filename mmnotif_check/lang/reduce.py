@@ -16,8 +16,17 @@ Two uses (Peled's ample sets; Valmari's stubborn sets are the same idea):
   transition, so a critical section protected by a held lock, or a run of statements on
   data no one else touches, is one transition;
 * **ample sets**: in a state where some thread's next step is safe, only that thread's
-  steps are explored, provided every state they lead to is new (the cycle proviso,
-  checked by the engine), so no other thread's step is postponed forever.
+  steps are explored, provided none of them goes back to a `while` loop's test (the
+  cycle proviso), so no other thread's step is postponed forever.
+
+The proviso is static: a cycle of states needs every thread that moves around it to come
+back to the same frame, and only a `while` loop brings a thread back (a `for` loop's
+frame moves on with its position, a spawn adds a thread for good).  So every cycle of
+the reduced graph contains a step back to a loop test, taken from a state where that
+step was not in an ample set: a fully expanded one.  Unlike the usual dynamic proviso
+("every state the ample set leads to is new") it depends on the state alone, so BFS,
+DFS and a parallel search of any number of workers explore the same reduced graph and
+store the same number of states.
 
 Together they preserve every deadlock, every assert and run-time error, and every
 invariant and final violation (each transition moved before another commutes with it,
@@ -31,7 +40,6 @@ symbolic value constrains the shared path condition.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mmnotif_check.lang import ir
@@ -344,9 +352,10 @@ class PartialOrder:
 
         return merge
 
-    def ample(self, d: Decoded, fresh: Callable[[list[Any]], bool]) -> tuple[list[Any], list[int]] | None:
-        """The (merged) steps of the first thread whose next step is safe and whose
-        outcomes ``fresh`` accepts, with their codes; None if there is none."""
+    def ample(self, d: Decoded) -> tuple[list[Any], list[int]] | None:
+        """The (merged) steps of the first thread whose next step is safe and none of
+        whose outcomes went back to a `while` test, with their codes; None if there is
+        none (the state is then fully expanded)."""
         from mmnotif_check.lang.system import CODE_SHIFT, COST_SHIFT
 
         if self.symbolic:
@@ -370,12 +379,14 @@ class PartialOrder:
                 info = sid_info[sid] = self.step_info(entry[1], entry[2], entry[3:], caller)
             if not safe(info, tid, infos[tid][1], stacks, (), d.H):
                 continue
+            ctx = self.model._ctx
+            ctx.back = False
             results = self.model.thread_outcomes(d, tid, self.merge)
             cache[tid] = results
             if not results:
                 continue  # blocked: an ample set must not be empty
             outs = [o for _, o, _ in results]
-            if fresh(outs):
+            if not ctx.back:
                 code = tid << CODE_SHIFT
                 return outs, [cost << COST_SHIFT | code | k for k, (_, _, cost) in enumerate(results)]
         return None

@@ -114,6 +114,7 @@ class StepContext(Brancher):
         "P",
         "arities",
         "atomic",
+        "back",
         "call",
         "choice_pos",
         "dirty",
@@ -136,6 +137,7 @@ class StepContext(Brancher):
         self.spawned: list[int] = []
         self.stacks: Any = ()  # the stack ids of every thread before the step
         self.steps = 1  # literal steps (statements) the step took, merged ones included
+        self.back = False  # whether a step went back to a `while` loop's test (set, never cleared, by the run)
         self.arities: list[int] = []
         self.call: tuple[int, list[Any]] | None = None
         self.choice_pos = 0

@@ -389,20 +389,14 @@ class CompiledModel:
             outs = [o if isinstance(o, StepFailure) else canon(o) for o in outs]
         return outs, codes
 
-    def ample(self, state: State, fresh: Callable[[list[Any]], bool]) -> tuple[list[State | StepFailure], list[int]] | None:
-        """The steps of one thread whose next step is safe (see lang/reduce.py) and that
-        lead only to states ``fresh`` accepts (the engine's cycle proviso), or None."""
+    def ample(self, state: State) -> tuple[list[State | StepFailure], list[int]] | None:
+        """The steps of one thread whose next step is safe and goes back to no loop test
+        (see lang/reduce.py), or None."""
         if self._por is None:
             return None
         self._fresh.clear()
         canon = self.canon
-        if canon is not None:
-            inner = fresh
-
-            def fresh(outs: list[Any]) -> bool:
-                return inner([o if isinstance(o, StepFailure) else canon(o) for o in outs])
-
-        got: tuple[list[State | StepFailure], list[int]] | None = self._por.ample(self.decode(state), fresh)
+        got: tuple[list[State | StepFailure], list[int]] | None = self._por.ample(self.decode(state))
         if got is not None and canon is not None:
             return [o if isinstance(o, StepFailure) else canon(o) for o in got[0]], got[1]
         return got
