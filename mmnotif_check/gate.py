@@ -22,9 +22,9 @@ import math
 import os
 import subprocess
 import sys
+import time
 import types
 import typing
-import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -452,7 +452,8 @@ def _row_from_json(row: Any) -> GateRow | None:
     def is_tuple(hint: Any) -> bool:
         return any(typing.get_origin(h) is tuple for h in (hint, *typing.get_args(hint)))
 
-    return GateRow(**{n: tuple(v) if isinstance(v, list) and is_tuple(hints[n]) else v for n, v in row.items()})
+    values: dict[str, Any] = {n: tuple(v) if isinstance(v, list) and is_tuple(hints[n]) else v for n, v in row.items()}
+    return GateRow(**values)
 
 
 def _cache_get(cache_dir: Path, key: str) -> GateRow | None:

@@ -14,7 +14,7 @@ section 4, one statement per step) by :meth:`literal_path`, which is what traces
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
