@@ -58,7 +58,7 @@ def test_the_pre_commit_hook_works_on_a_first_commit(fresh_repo: Path) -> None:
     h = hook()
     argv = shlex.split(h["entry"]) + list(h.get("args", []))
     assert argv[0] == "mmnotif-check" and "--changed-since" in argv and "--jobs" in argv
-    result = CliRunner().invoke(cli, argv[1:] + ["--no-cache"])
+    result = CliRunner().invoke(cli, [*argv[1:], "--no-cache"])
     assert result.exit_code == 0, result.output
     assert "2 passed, 0 failed" in result.stdout  # every spec: nothing to compare with yet
     # and its file pattern matches the copied layout

@@ -137,7 +137,7 @@ def test_force_path_page_in_chromium(tmp_path: Path) -> None:
 
 
 def test_threads_have_their_own_colours(tmp_path: Path) -> None:
-    text, report = page("models/racy_lock.py", tmp_path)
+    text, _ = page("models/racy_lock.py", tmp_path)
     r = run_probe(text, tmp_path, 3, 3, 3, None)
     assert set(r["colors"]) == {"t0", "t1"} and r["colors"]["t0"] != r["colors"]["t1"]
     assert r["switches"] >= 2  # every change of thread is marked in the list
