@@ -331,3 +331,12 @@ def test_doc_itf_section_matches():
     doc = (REPO / "docs" / "trace-format.md").read_text(encoding="utf-8")
     assert '"tag": "Some"' in doc and '"tag": "Null"' in doc and '"tag": "Absent"' in doc
     assert os.path.exists(REPO / "docs" / "examples" / "trace.itf.json")
+
+
+def test_explore_names_lock_owners(tmp_path):
+    token = "0/1/1/1"  # bind0.vm0 has taken vm.lock for write
+    result = run("explore", "models/xe_userptr.py", "--at", token, "--set", "VERSION=deferred-tlb",
+                 "--set", "STATIC_FINISH=False", "--set", "PENDING_FENCES=(0,)", "--set", "INVALIDATIONS=()",
+                 "--set", "FORCE=(0,)")
+    assert result.exit_code == 0, result.output
+    assert "RwSem#0: writer=1 (bind0.vm0), readers=()" in result.stdout

@@ -7,6 +7,7 @@ from typing import Any
 from mmnotif_check.engine.interface import StepFailure, TraceableSystem
 from mmnotif_check.engine.result import format_path
 from mmnotif_check.trace.text import fmt_value
+from mmnotif_check.trace.values import ValueText
 
 State = Any  # a state of the system (opaque here)
 CompiledModel = TraceableSystem[Any]
@@ -59,8 +60,11 @@ def render_explore(model: CompiledModel, target: str, path: tuple[int, ...], sta
     for k, v in d["globals"].items():
         lines.append(f"  {k} = {fmt_value(v)}")
     lines.append("objects:" if d["objects"] else "objects: none")
-    for obj, fields in d["objects"].items():
-        lines.append(f"  {obj}: " + ", ".join(f"{f}={fmt_value(v)}" for f, v in fields.items()))
+    facts = getattr(model, "trace_facts", None)
+    values = ValueText({"thread_ids": model.thread_names(state),
+                        "thread_id_fields": facts().thread_id_fields() if facts is not None else []})
+    for obj, fields in d["objects"].items():  # lock owners with the thread's name
+        lines.append(f"  {obj}: " + ", ".join(f"{f}={values.cell(f'{obj}.{f}', v)}" for f, v in fields.items()))
     lines.append("threads:" if d["threads"] else "threads: none")
     stepping = {s["thread"] for s in steps}
     for th in d["threads"]:
