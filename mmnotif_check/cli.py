@@ -25,11 +25,12 @@ from mmnotif_check.engine.search import peak_memory_kib
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.interrupts import interrupt_name, terminate_like_interrupt
+from mmnotif_check.lang.limits import MAX_INT_BITS, input_problem
 from mmnotif_check.lang.loader import display_path
 from mmnotif_check.lang.system import load_model
 from mmnotif_check.options import REDUCTIONS, STORES, CheckOptions, option_problem
 from mmnotif_check.runner import check_model
-from mmnotif_check.spec import _Locator, load_spec
+from mmnotif_check.spec import _Locator, load_spec, properties_error, unknown_property
 from mmnotif_check.trace.build import build_trace, follow, violation_at_end
 from mmnotif_check.trace.formats import FORMATS, TRACE_FORMATS, render_report
 from mmnotif_check.trace.progress import GateProgress, ProgressLine
@@ -61,7 +62,11 @@ def parse_set(items: Sequence[str]) -> dict[str, Any]:
         value: Any
         try:
             value = ast.literal_eval(raw)
+        except (MemoryError, RecursionError):  # the parser's stack: thousands of levels
+            raise option_error(f"--set {name}: the value is nested too deeply") from None
         except (ValueError, SyntaxError):
+            if raw.lstrip("+-").replace("_", "").isdigit():  # digits Python would not convert
+                raise option_error(f"--set {name}: integer too large (more than {MAX_INT_BITS} bits)") from None
             if raw in ("true", "false"):
                 value = raw == "true"
             elif raw.replace("-", "").replace("_", "").isalnum():
@@ -70,6 +75,9 @@ def parse_set(items: Sequence[str]) -> dict[str, Any]:
                 raise option_error(f"--set {name}: {raw!r} is not a literal (int, bool, str, None or a tuple)") from None
         if not _literal_ok(value):
             raise option_error(f"--set {name}: {raw!r} is not a model value (int, bool, str, None or a tuple)")
+        problem = input_problem(value)
+        if problem is not None:
+            raise option_error(f"--set {name}: {problem}")
         if name in out:
             raise option_error(f"--set {name} given twice")
         out[name] = value
@@ -202,11 +210,11 @@ def verify(target: str, sets: Sequence[str], bfs: bool, dfs: bool, max_states: i
         target = model_path
         if options.properties is not None:
             unknown = sorted(options.properties - set(model.property_names))
+            if unknown and not props and spec_path is not None:  # the spec's selection: said at its key
+                raise properties_error(spec, unknown[0], model.property_names)
             if unknown:
-                raise option_error(
-                    f"--property {unknown[0]}: the model has no invariant or final of that name "
-                    f"(known: {', '.join(model.property_names) or 'none'})"
-                )
+                message = unknown_property(unknown[0], model.property_names).replace(f" '{unknown[0]}'", "", 1)
+                raise option_error(f"--property {unknown[0]}: {message.replace('property', 'property of that name', 1)}")
         progress = ProgressLine(sys.stderr, enabled=not quiet, solver=getattr(model, "solver", None))
         progress.begin()
         try:

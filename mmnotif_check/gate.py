@@ -37,10 +37,11 @@ from mmnotif_check.engine.result import INCONCLUSIVE, VIOLATED, Violation, forma
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.interrupts import worker_signals
+from mmnotif_check.textfile import UnreadableFile, check_regular
 from mmnotif_check.lang.loader import KERNEL_DIR, display_path, is_library_path, load_sources
 from mmnotif_check.lang.system import load_model
 from mmnotif_check.runner import check_model
-from mmnotif_check.spec import Spec, _Locator, load_spec
+from mmnotif_check.spec import Spec, _Locator, load_spec, properties_error
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CACHE_FORMAT = 2  # 2: rows carry the property's text, the replay command and the counterexample
@@ -90,6 +91,11 @@ def discover(paths: Sequence[str]) -> list[Path]:
             found.extend(sorted(f for f in path.rglob("*.toml") if f.is_file()))
         elif path.is_file():
             found.append(path)
+        elif path.exists():  # a FIFO, a device: never read
+            try:
+                check_regular(path)
+            except (UnreadableFile, FileNotFoundError) as exc:
+                raise InputError(p, 1, 1, f"cannot read spec file: {exc}") from None
         else:
             raise InputError(p, 1, 1, "no such spec file or directory")
     seen: dict[Path, None] = {}
@@ -185,8 +191,7 @@ def run_spec(spec: Spec) -> GateRow:
         if spec.options.properties is not None:
             unknown = sorted(spec.options.properties - set(model.property_names))
             if unknown:
-                line, col = _Locator(spec.path.read_text()).find("spec", "properties")
-                raise InputError(spec.shown, line, col, f"[spec].properties: the model has no invariant or final '{unknown[0]}' (known: {', '.join(model.property_names)})")
+                raise properties_error(spec, unknown[0], model.property_names)
         outcome = check_model(model, spec.options, accept=expected_violation(spec))
     except OverrideError as err:
         line, col = _Locator(spec.path.read_text()).find("constants", err.name)

@@ -32,13 +32,16 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mmnotif_check.errors import InputError
+from mmnotif_check.lang.limits import MAX_NESTING, input_problem
 from mmnotif_check.options import CheckOptions, option_problem
+from mmnotif_check.textfile import UnreadableFile, long_number_at, read_text, too_deep_at
 
 VERDICTS = ("holds", "violated", "inconclusive")
 KINDS = ("invariant", "final", "assert", "deadlock", "error")
@@ -158,17 +161,28 @@ def load_spec(path: str | Path) -> Spec:
     spec_path = Path(path)
     shown = str(path)
     try:
-        text = spec_path.read_text(encoding="utf-8")
+        text = read_text(spec_path)  # a FIFO or a device is refused before it is read
     except FileNotFoundError:
         raise InputError(shown, 1, 1, "spec file does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(shown, 1, 1, f"cannot read spec file: {exc}") from None
+    except UnreadableFile as exc:
+        if exc.line > 1 or exc.col > 1:
+            raise InputError(shown, exc.line, exc.col, exc.message) from None
+        raise InputError(shown, 1, 1, f"cannot read spec file: {exc.message}") from None
+    deep = too_deep_at(text, MAX_NESTING)
+    if deep is not None:  # tomllib recurses once per level: refuse before it runs out of stack
+        raise InputError(shown, *deep, f"bad TOML: arrays or tables nested too deeply (more than {MAX_NESTING} levels)")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
         raise InputError(shown, line, col, f"bad TOML: {str(exc).split(' (at line')[0]}") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        line, col = long_number_at(text, sys.get_int_max_str_digits()) or (1, 1)
+        raise InputError(shown, line, col, f"bad TOML: integer too large (more than "
+                         f"{sys.get_int_max_str_digits()} digits)" if "digits" in str(exc) else f"bad TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(shown, 1, 1, "bad TOML: nested too deeply") from None
     loc = _Locator(text)
 
     def err(table: str | None, key: str | None, message: str) -> InputError:
@@ -214,6 +228,8 @@ def load_spec(path: str | Path) -> Spec:
     if not model.is_file():
         what = "is not a file" if model.exists() else "does not exist"
         raise err("spec", "model", f"[spec].model: model file '{sp['model']}' {what} (looked for {model})")
+    if model.suffix != ".py":  # said here, at the key, not as an error inside that file
+        raise err("spec", "model", f"[spec].model: '{sp['model']}' is not a model file (a model file must be a '.py' file)")
     ex = data["expect"]
     if "verdict" not in ex:
         raise err("expect", None, "[expect].verdict is required (holds | violated | inconclusive)")
@@ -254,6 +270,9 @@ def load_spec(path: str | Path) -> Spec:
     for name, value in constants.items():
         if not _model_value(value):
             raise err("constants", name, f"[constants].{name}: {value!r} is not a model value (int, bool, string, or an array of these)")
+        problem = input_problem(value)
+        if problem is not None:
+            raise err("constants", name, f"[constants].{name}: {problem}")
     options = CheckOptions(
         strategy=choices["strategy"],
         max_states=budgets.get("max_states"),
@@ -283,6 +302,26 @@ def load_spec(path: str | Path) -> Spec:
             allow_inconclusive=ex.get("allow_inconclusive", False),
         ),
     )
+
+
+def unknown_property(name: str, known: list[str]) -> str:
+    """``the model has no property 'x'; did you mean 'y'? (known: ...)``."""
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"the model has no property '{name}'{hint} (known: {', '.join(known) or 'none'})"
+
+
+def properties_error(spec: Spec, name: str, known: list[str]) -> InputError:
+    """A property the spec selects that the model does not have, at the spec's
+    ``properties`` key ([spec] or [check])."""
+    try:
+        text = read_text(spec.path)
+    except (OSError, UnreadableFile):
+        text = ""
+    loc = _Locator(text)
+    table = "spec" if loc._find("spec", "properties") is not None or loc._find("check", "properties") is None else "check"
+    line, col = loc.find(table, "properties")
+    return InputError(spec.shown, line, col, f"[{table}].properties: {unknown_property(name, known)}")
 
 
 def _model_value(v: Any) -> bool:

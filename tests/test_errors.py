@@ -342,7 +342,7 @@ def test_cli_set_wrong_type(write_model):
 
 
 def test_cli_set_accepts_bare_words_and_booleans(write_model):
-    path = write_model(CONSTS)
+    path = write_model(CONSTS + "\ndef init():\n    pass\n")  # without init() nothing would be checked
     result = _cli(["verify", str(path), "--set", "FLAG=false", "--set", "NAME=abc", "--set", "N=5"])
     assert result.exit_code == 0, result.output
 

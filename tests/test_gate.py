@@ -297,7 +297,7 @@ BAD_SPECS: list[tuple[str, str, str]] = [
     ('[spec]\nmodel = "../models/peterson.py"\n[constants]\nROUNDS = 1.5\n[expect]\nverdict = "holds"\n',
      "4:1", "[constants].ROUNDS: 1.5 is not a model value"),
     ('[spec]\nmodel = "../models/peterson.py"\nproperties = ["mutual_exclusion", "no_starvation"]\n[expect]\nverdict = "holds"\n',
-     "3:1", "[spec].properties: the model has no invariant or final 'no_starvation' (known: mutual_exclusion)"),
+     "3:1", "[spec].properties: the model has no property 'no_starvation' (known: mutual_exclusion)"),
     ('[spec]\nmodel = "../models/peterson.py\n[expect]\nverdict = "holds"\n',
      "2:31", "bad TOML: "),
     ('[spec]\nmodel = "../models/peterson.py"\n[expect]\nverdict = "holds"\nverdict = "violated"\n',

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from mmnotif_check import CheckOptions, explore, gate, load_model
 from mmnotif_check.cli import cli, main
 from mmnotif_check.fsutil import OutputError, atomic_write_text
+from mmnotif_check.spec import load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 RACY = REPO / "tests" / "models" / "racy_lock.py"
@@ -218,9 +219,12 @@ def test_a_cache_entry_with_a_wrong_field_type_is_a_miss(tmp_path):
     specs = _spec_dir(tmp_path)
     cache = tmp_path / "cache"
     gate.run_gate(sorted(specs.glob("*.toml")), cache_dir=cache)
-    (entry_file,) = cache.glob("*.json")
     for field, bad in (("states", "many"), ("seconds", None), ("status", "great"), ("failing_location", [1]),
                        ("cached", 1), ("transitions", -1)):
+        # the entry this gate run will look up (the key covers the checker's source)
+        entry_file = cache / f"{gate.cache_key(load_spec(specs / 'racy.toml'), gate.checker_digest())}.json"
+        if not entry_file.exists():
+            gate.run_gate(sorted(specs.glob("*.toml")), cache_dir=cache)
         data = json.loads(entry_file.read_text())
         data["row"][field] = bad
         entry_file.write_text(json.dumps(data))
@@ -326,3 +330,266 @@ def test_a_group_without_its_command_prints_its_help():
 def test_help_through_cli_object_still_works():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0 and "verify" in result.output
+
+
+# ------------------------------------------------------------------ the model language
+def _model(tmp_path: Path, text: str, name: str = "m.py") -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+ONE_STEP = "x: int = 0\n\n\ndef w():\n    global x\n    {}\n\n\ndef init():\n    spawn(w)\n"
+
+
+# Defect 5: out of memory is a budget (exit 3 with the statistics), never a checker bug
+def test_memory_error_in_a_step_is_out_of_memory_not_a_wrong_type(tmp_path, monkeypatch):
+    from mmnotif_check.lang import runtime
+
+    def no_memory(seq, item):
+        raise MemoryError
+
+    monkeypatch.setattr(runtime, "append", no_memory)
+    path = _model(tmp_path, "xs: tuple = ()\n\n\ndef w():\n    global xs\n    xs = append(xs, 1)\n\n\n"
+                            "def init():\n    spawn(w)\n")
+    code, out, err = run("verify", path, "-q")
+    assert code == 3, out + err
+    assert out.startswith(f"{path}: INCONCLUSIVE (out of memory): no violation found")
+    assert "states 1  transitions 0" in out
+
+
+def test_a_step_that_builds_a_huge_value_is_a_located_error(tmp_path):
+    path = _model(tmp_path, "xs: tuple = ()\n\n\ndef w():\n    global xs\n    xs = (1,) * (10 ** 12)\n\n\n"
+                            "def init():\n    spawn(w)\n")
+    code, out, _ = run("verify", path, "-q", "--json")
+    report = json.loads(out)
+    assert code == 1
+    assert report["message"] == "value too large: a tuple of 1000000000000 items (at most 1000000)"
+    assert report["location"] == {"file": str(path), "line": 6}
+
+
+def test_memory_error_while_compiling_is_exit_3(tmp_path, monkeypatch):
+    from mmnotif_check.lang import system
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(system, "compile_program", no_memory)
+    code, out, err = run("verify", RACY, "-q")
+    assert code == 3
+    assert err.startswith("mmnotif-check: out of memory before the search could report")
+    assert "internal error" not in err
+
+
+def test_memory_error_while_rebuilding_the_trace_keeps_the_verdict(monkeypatch):
+    from mmnotif_check import runner
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(runner, "build_trace", no_memory)
+    code, out, err = run("verify", RACY, "-q")
+    assert code == 3
+    assert out.startswith(f"{RACY}: VIOLATED (invariant mutual_exclusion)")
+    assert err.strip().startswith(f"{RACY}: stopped early: out of memory while rebuilding the counterexample")
+    assert "replay token 0/" in err
+
+
+# Defect 6: deep or long expressions are compiled or refused with a located limit
+@pytest.mark.parametrize("terms, code", [(64, 0), (202, 2), (400, 2)])
+def test_long_sums(tmp_path, terms, code):
+    path = _model(tmp_path, ONE_STEP.format("x = " + "+".join(["1"] * terms)))
+    got, out, err = run("verify", path, "-q")
+    assert got == code, err
+    if code == 2:
+        assert err.strip() == (f"{path}:6:9: error: expression nested too deeply (more than 64 levels): "
+                               "split it into several statements with local variables")
+
+
+def test_100k_unary_minus_in_a_model_and_in_set(tmp_path):
+    path = _model(tmp_path, ONE_STEP.format("x = " + "-" * 100_000 + "1"))
+    code, _, err = run("verify", path, "-q")
+    assert (code, err.strip()) == (2, f"{path}:6:1: error: this line is nested too deeply for the parser: "
+                                      "split it into several statements with local variables")
+    code, _, err = run("verify", RACY, "-q", "--set", "X=" + "-" * 100_000 + "1")
+    assert (code, err.strip()) == (2, "<command line>:1:1: error: --set X: the value is nested too deeply")
+
+
+# Defect 7: integers have a documented bound; every output path works
+def test_a_huge_constant_is_refused_where_it_is_written(tmp_path):
+    path = _model(tmp_path, "X = 10 ** 5000\n\n\ndef init():\n    pass\n")
+    code, _, err = run("verify", path, "-q")
+    assert (code, err.strip()) == (2, f"{path}:1:5: error: integer too large: 10 ** 5000 has more than 4096 bits")
+
+
+def test_big_values_within_the_bound_work_in_every_output(tmp_path):
+    path = _model(tmp_path, "X = 10 ** 1200\nx: int = X\n\n\ndef w():\n    global x\n    x = x * 10\n\n\n"
+                            "@invariant\ndef small():\n    return x <= X\n\n\ndef init():\n    spawn(w)\n")
+    code, out, _ = run("list", path, "--json")
+    assert code == 0 and json.loads(out)["constants"][0]["value"] == 10 ** 1200
+    code, out, _ = run("list", path)
+    assert code == 0 and "1" + "0" * 1200 in out
+    code, out, _ = run("verify", path, "-q", "--json")
+    assert code == 1 and json.loads(out)["states"][-1]["globals"]["x"] == 10 ** 1201
+    report = tmp_path / "r.json"
+    report.write_text(out)
+    for fmt in ("text", "itf", "mermaid", "dot", "html"):
+        code, text, err = run("trace", "convert", report, "--to", fmt)
+        assert code == 0, (fmt, err)
+    code, out, err = run("replay", report)
+    assert code == 1, err
+
+
+def test_a_step_past_the_bound_is_a_run_time_error(tmp_path):
+    path = _model(tmp_path, ONE_STEP.format("x = 2 ** 4095 * 4"))
+    code, out, _ = run("verify", path, "-q")
+    assert code == 1
+    assert out.startswith(f"{path}: VIOLATED (error): integer too large: the product has more than 4096 bits")
+
+
+# Defect 10: a model that runs nothing is bad input
+@pytest.mark.parametrize("text", ["", '"""Only a docstring."""\n', "x: int = 0\n\n\ndef w():\n    pass\n"])
+def test_a_model_that_runs_nothing_is_exit_2(tmp_path, text):
+    path = _model(tmp_path, text)
+    code, _, err = run("verify", path, "-q")
+    assert (code, err.strip()) == (2, f"{path}:1:1: error: the model has no init() procedure: no thread runs and "
+                                      "nothing is checked (define 'def init():' that spawns the threads)")
+
+
+def test_a_model_without_init_but_with_an_invariant_says_so(tmp_path):
+    path = _model(tmp_path, "x: int = 0\n\n\n@invariant\ndef ok():\n    return x == 0\n")
+    code, out, _ = run("verify", path, "-q")
+    assert code == 0
+    assert "note: the model has no init() procedure: no thread runs, only the initial state was checked" in out
+
+
+# Defect 11: budgets are enforced whatever the input
+def test_a_huge_power_in_a_step_or_a_constant_is_refused_at_once(tmp_path):
+    start = time.process_time()
+    path = _model(tmp_path, ONE_STEP.format("x = 7 ** (10 ** 9)"))
+    code, out, _ = run("verify", path, "-q", "--timeout", "2")
+    assert code == 1 and "integer too large: 7 ** 1000000000 has more than 4096 bits" in out
+    path = _model(tmp_path, "X = 7 ** (10 ** 9)\n\n\ndef init():\n    pass\n")
+    code, _, err = run("verify", path, "-q")
+    assert (code, err.strip()) == (2, f"{path}:1:5: error: integer too large: 7 ** 1000000000 has more than 4096 bits")
+    assert time.process_time() - start < 5
+
+
+def test_a_fixed_width_power_is_computed_modulo(tmp_path):
+    path = _model(tmp_path, "x: u64 = 0\n\n\ndef w():\n    global x\n    x = u64(7) ** (10 ** 9)\n\n\n"
+                            f"@invariant\ndef right():\n    return x == 0 or x == {pow(7, 10**9, 2**64)}\n\n\n"
+                            "def init():\n    spawn(w)\n")
+    code, out, _ = run("verify", path, "-q")
+    assert code == 0, out
+
+
+def test_devices_and_fifos_are_refused_before_they_are_read(tmp_path):
+    code, _, err = run("verify", "/dev/zero", "-q")
+    assert (code, err.strip()) == (2, "/dev/zero:1:1: error: a model file must be a '.py' file")
+    fifo = tmp_path / "m.py"
+    os.mkfifo(fifo)
+    code, _, err = run("verify", fifo, "-q")  # would block forever if it were opened
+    assert (code, err.strip()) == (2, f"{fifo}:1:1: error: cannot read model file: it is a FIFO, not a regular file")
+    spec = tmp_path / "s.toml"
+    os.mkfifo(spec)
+    code, _, err = run("verify", spec, "-q")
+    assert (code, err.strip()) == (2, f"{spec}:1:1: error: cannot read spec file: it is a FIFO, not a regular file")
+
+
+def test_deep_toml_and_json_are_refused_with_a_location(tmp_path):
+    spec = tmp_path / "s.toml"
+    spec.write_text(f'[spec]\nmodel = "{RACY}"\n[constants]\nX = ' + "[" * 5000 + "]" * 5000 + "\n")
+    code, _, err = run("verify", spec, "-q")
+    assert (code, err.strip()) == (2, f"{spec}:4:105: error: bad TOML: arrays or tables nested too deeply "
+                                      "(more than 100 levels)")
+    trace = tmp_path / "t.json"
+    trace.write_text("[" * 100_000 + "]" * 100_000)
+    code, _, err = run("replay", trace)
+    assert (code, err.strip()) == (2, f"{trace}:1:201: error: not valid JSON: arrays or objects nested too deeply "
+                                      "(more than 200 levels)")
+
+
+# Defect 12: messages say what is wrong, where
+def test_a_specs_misspelt_property_is_located_at_the_spec(tmp_path):
+    spec = tmp_path / "s.toml"
+    spec.write_text(f'[spec]\nmodel = "{RACY}"\nproperties = ["mutual_exclusio"]\n\n[expect]\nverdict = "violated"\n')
+    code, _, err = run("verify", spec, "-q")
+    assert (code, err.strip()) == (2, f"{spec}:3:1: error: [spec].properties: the model has no property "
+                                      "'mutual_exclusio'; did you mean 'mutual_exclusion'? (known: mutual_exclusion)")
+
+
+def test_a_misspelt_procedure_call_says_so(tmp_path):
+    path = _model(tmp_path, "def guard():\n    pass\n\n\ndef w():\n    gaurd()\n\n\ndef init():\n    spawn(w)\n")
+    code, _, err = run("verify", path, "-q")
+    assert (code, err.strip()) == (2, f"{path}:6:5: error: unknown procedure 'gaurd'; did you mean 'guard'?")
+
+
+def test_a_spec_whose_model_is_not_a_py_file_is_located_at_the_model_key(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a model")
+    spec = tmp_path / "s.toml"
+    spec.write_text('[spec]\nmodel = "notes.txt"\n\n[expect]\nverdict = "holds"\n')
+    code, _, err = run("verify", spec, "-q")
+    assert (code, err.strip()) == (2, f"{spec}:2:1: error: [spec].model: 'notes.txt' is not a model file "
+                                      "(a model file must be a '.py' file)")
+
+
+def test_a_utf8_bom_is_accepted_in_models_specs_and_traces(tmp_path):
+    model = tmp_path / "m.py"
+    model.write_text("\ufeff" + RACY.read_text(), encoding="utf-8")
+    code, out, _ = run("verify", model, "-q", "--json")
+    assert code == 1
+    trace = tmp_path / "t.json"
+    trace.write_text("\ufeff" + out, encoding="utf-8")
+    code, _, err = run("replay", trace)
+    assert code == 1, err
+    spec = tmp_path / "s.toml"
+    spec.write_text('\ufeff[spec]\nmodel = "m.py"\n\n[expect]\nverdict = "violated"\n', encoding="utf-8")
+    code, _, err = run("verify", spec, "-q")
+    assert code == 1, err
+
+
+def test_python_internals_do_not_leak_into_messages(tmp_path):
+    path = _model(tmp_path, "class S:\n    v: int = 0\n\n\ndef w():\n    s = new(S)\n    assert 1 in s\n\n\n"
+                            "def init():\n    spawn(w)\n")
+    code, out, _ = run("verify", path, "-q")
+    assert code == 1
+    assert out.splitlines()[0] == (f"{path}: VIOLATED (error): wrong type: argument of type 'object reference' "
+                                   "is not iterable")
+    assert "Ref" not in out
+
+
+# Defect 13 (rest): trace convert checks the path like replay
+def test_trace_convert_refuses_a_path_replay_refuses(tmp_path):
+    report = json.loads(_report(tmp_path).read_text())
+    for path, message in (("0/x", "'path': bad path '0/x' (expected indices separated by '/', like 0/2/1)"),
+                          ("0/99", f"'path' 0/99 has 1 step but the trace lists {len(report['trace'])}")):
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps({**report, "path": path}, indent=2))
+        for args in (("trace", "convert", bad, "--to", "dot"), ("replay", bad)):
+            code, _, err = run(*args)
+            assert code == 2 and err.strip().endswith(f"error: {message}"), (args, err)
+
+
+# Defect 14: compile time grows linearly
+def _procedures(n: int) -> str:
+    body = "".join(f"def p{k}(a):\n    global g\n    if a > {k}:\n        g = g + a\n    return a\n\n\n" for k in range(n))
+    return "g: int = 0\n\n\n" + body + "def init():\n    spawn(p0, 1)\n"
+
+
+def test_compile_time_is_linear_in_the_number_of_procedures(tmp_path):
+    times = []
+    for n in (300, 1200):
+        path = _model(tmp_path, _procedures(n), f"p{n}.py")
+        start = time.process_time()
+        load_model(str(path))
+        times.append(time.process_time() - start)
+    assert times[1] < 8 * times[0] + 0.5, times  # 4x the procedures; quadratic would be 16x
+
+
+def test_a_1mb_string_literal_compiles_quickly(tmp_path):
+    path = _model(tmp_path, 'S = "' + "ab" * 500_000 + '"\nx: int = 0\n\n\ndef w():\n    global x\n'
+                            '    x = len(S + "c")\n\n\ndef init():\n    spawn(w)\n')
+    start = time.process_time()
+    code, out, err = run("verify", path, "-q")
+    assert code == 0, err
+    assert time.process_time() - start < 10

@@ -85,6 +85,8 @@ def parse_path(token: str) -> tuple[int, ...]:
         raise ValueError("empty path (expected something like 0/2/1)")
     parts = token.split("/")
     try:
+    if any(len(p.strip().lstrip("+-")) > 18 for p in parts):  # no state has that many successors
+        raise ValueError("bad path (an index has more than 18 digits)")
         values = tuple(int(p) for p in parts)
     except ValueError:
         raise ValueError(f"bad path {token!r} (expected indices separated by '/', like 0/2/1)") from None

@@ -10,11 +10,37 @@ uses (``_setf``, ``_new``, ``_F_<field>`` tables, ...) are provided by the execu
 
 from __future__ import annotations
 
+from typing import Any
+
 from mmnotif_check.lang import ir
 from mmnotif_check.lang.builtins import BUILTIN_RENDER
+from mmnotif_check.lang.limits import LimitError, checked_lshift, checked_mul, checked_pow, nesting
+
+# Unwrapped ``*``, ``**`` and ``<<`` can build results exponentially larger than their
+# operands: they run through the checking helpers of lang/limits.py (``_mul`` ...), unless
+# both operands are constants, which are folded here.  With a C width, ``**`` and ``<<``
+# compute modulo 2^width (``_powm``, ``_shlm``), never the full value.
+CHECKED = {"*": ("_mul", checked_mul), "**": ("_pow", checked_pow), "<<": ("_shl", checked_lshift)}
+INLINE_CONST_CHARS = 1000  # constants with a longer text (or nested deeper) go to the table _K
+INLINE_CONST_NESTING = 8
 
 
-def _const(v: object) -> str:
+def _inline(v: Any) -> bool:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v.bit_length() <= 256
+    if isinstance(v, str):
+        return len(v) <= INLINE_CONST_CHARS
+    if isinstance(v, tuple):
+        return len(v) <= 64 and nesting(v, INLINE_CONST_NESTING) <= INLINE_CONST_NESTING and all(_inline(x) for x in v)
+    return True
+
+
+def _const(v: object, table: list[Any] | None = None) -> str:
+    """A constant in the generated code: inline, or (big, long, deeply nested: its text
+    could exceed Python's parser limits) an entry of the program's constant table."""
+    if table is not None and not _inline(v):
+        table.append(v)
+        return f"_K[{len(table) - 1}]"
     text = repr(v)
     if isinstance(v, tuple) or (isinstance(v, int) and not isinstance(v, bool) and v < 0):
         return f"({text})"
@@ -24,11 +50,12 @@ def _const(v: object) -> str:
 class Renderer:
     """Renders the expressions, stores and statements of one function."""
 
-    def __init__(self, fn: ir.Function, symbolic: bool) -> None:
+    def __init__(self, fn: ir.Function, symbolic: bool, consts: list[Any] | None = None) -> None:
         self.fn = fn
         self.native = not fn.takes_steps
         self.symbolic = symbolic
         self.tmp = 0
+        self.consts = consts
 
     def fresh(self) -> str:
         self.tmp += 1
@@ -38,7 +65,7 @@ class Renderer:
     def expr(self, e: ir.Expr) -> str:
         x = self.expr
         if isinstance(e, ir.Const):
-            return _const(e.value)
+            return _const(e.value, self.consts)
         if isinstance(e, ir.Local):
             return f"l_{e.name}" if self.native else f"L[{e.slot}]"
         if isinstance(e, ir.CompVar):
@@ -63,10 +90,25 @@ class Renderer:
         if isinstance(e, ir.BinOp):
             left, right = x(e.left), x(e.right)
             if e.width is not None:
+                wrap = "_wraps" if e.signed else "_wrapu"
                 if e.signed and e.op in ("//", "%"):
                     helper = "_sdiv" if e.op == "//" else "_smod"
                     return f"_wraps({helper}({left}, {right}), {e.width})"
-                return f"{'_wraps' if e.signed else '_wrapu'}(({left} {e.op} {right}), {e.width})"
+                if e.op in ("**", "<<"):  # modulo 2^width: never the whole (maybe huge) value
+                    helper = "_powm" if e.op == "**" else "_shlm"
+                    return f"{wrap}({helper}({left}, {right}, {e.width}), {e.width})"
+                return f"{wrap}(({left} {e.op} {right}), {e.width})"
+            if e.op in CHECKED:
+                helper, fold = CHECKED[e.op]
+                if isinstance(e.left, ir.Const) and isinstance(e.right, ir.Const):
+                    try:
+                        value = fold(e.left.value, e.right.value)
+                    except (LimitError, TypeError, ValueError, OverflowError, MemoryError):
+                        pass  # the step reports it, at run time, where it happens
+                    else:
+                        if not isinstance(value, float):
+                            return _const(value, self.consts)
+                return f"{helper}({left}, {right})"
             return f"({left} {e.op} {right})"
         if isinstance(e, ir.UnaryOp):
             code = f"({e.op}{x(e.operand)})"
@@ -81,7 +123,10 @@ class Renderer:
             return f"({x(e.body)} if {x(e.test)} else {x(e.orelse)})"
         if isinstance(e, ir.TupleExpr):
             parts = [f"*_as_seq({x(i)})" if s else x(i) for i, s in zip(e.items, e.starred, strict=True)]
-            return "(" + "".join(p + ", " for p in parts) + ")"
+            display = "(" + "".join(p + ", " for p in parts) + ")"
+            if all(isinstance(i, ir.Const) and not isinstance(i.value, tuple) for i in e.items):
+                return display
+            return f"_nest({display})"  # tuples nest at most MAX_NESTING deep (lang/limits.py)
         if isinstance(e, ir.FString):
             parts = []
             for p in e.parts:
@@ -92,7 +137,7 @@ class Renderer:
                     elif p.conversion == "s":
                         inner = f"str({inner})"
                     spec = x(p.spec) if p.spec is not None else repr("")
-                    parts.append(f"format({inner}, {spec})")
+                    parts.append(f"_format({inner}, {spec})")  # widths are bounded (lang/limits.py)
                 else:
                     parts.append(x(p))
             return "(" + " + ".join(parts or ["''"]) + ")"
@@ -286,9 +331,10 @@ def native_name(fid: int) -> str:
     return f"_f{fid}"
 
 
-def render_function(fn: ir.Function, symbolic: bool) -> list[str]:
-    """The Python source lines of one function."""
-    r = Renderer(fn, symbolic)
+def render_function(fn: ir.Function, symbolic: bool, consts: list[Any] | None = None) -> list[str]:
+    """The Python source lines of one function (constants that are not inlined are
+    appended to ``consts``, the program's table ``_K``)."""
+    r = Renderer(fn, symbolic, consts)
     out: list[str] = []
     if fn.takes_steps:
         for pc, ins in enumerate(fn.instrs):
@@ -309,9 +355,10 @@ def render_function(fn: ir.Function, symbolic: bool) -> list[str]:
     return out
 
 
-def render_program(functions: list[ir.Function], symbolic: bool) -> str:
-    """The generated module for every function of a program."""
+def render_program(functions: list[ir.Function], symbolic: bool, consts: list[Any] | None = None) -> str:
+    """The generated module for every function of a program; with ``consts``, big
+    constants are collected there (the executor provides them as ``_K``)."""
     lines: list[str] = []
     for fn in functions:
-        lines.extend(render_function(fn, symbolic))
+        lines.extend(render_function(fn, symbolic, consts))
     return "\n".join(lines) + "\n"

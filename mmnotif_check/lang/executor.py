@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from mmnotif_check.lang import ir, runtime
+from mmnotif_check.lang import ir, limits, runtime
 from mmnotif_check.lang.codegen import instr_name, native_name, resume_name
 from mmnotif_check.lang.lower import assert_tag
 from mmnotif_check.lang.program import Program
@@ -232,6 +232,18 @@ class Executable:
                 return v
             v &= (1 << width) - 1
             return v - (1 << width) if v >= 1 << (width - 1) else v
+        max_nesting = limits.MAX_NESTING
+
+        def nest(t: tuple[Any, ...]) -> tuple[Any, ...]:
+            """A tuple display's value, unless it nests tuples too deep (hashing a tuple
+            nested some 100,000 deep overflows the C stack)."""
+            for y in t:
+                if type(y) is tuple and y:
+                    if limits.nesting(t, max_nesting) > max_nesting:
+                        raise limits.LimitError(f"value too large: tuples nested more than {max_nesting} deep")
+                    break
+            return t
+
 
         def sdiv(a: Any, b: Any) -> Any:  # C division truncates toward zero
             if type(a) is int and type(b) is int:
@@ -255,6 +267,14 @@ class Executable:
             "_eq": symvals.eq,
             "_ne": symvals.ne,
             "_contains": symvals.contains,
+            "_K": tuple(getattr(prog, "consts", ())),
+            "_mul": limits.checked_mul,
+            "_pow": limits.checked_pow,
+            "_shl": limits.checked_lshift,
+            "_powm": limits.pow_mod,
+            "_shlm": limits.lshift_mod,
+            "_nest": nest,
+            "_format": limits.checked_format,
             "_cast": symvals.cast,
             "_assert_failed": assert_failed,
             "_same": lambda a, b: a is b or (type(a) is type(b) and a == b),
@@ -277,7 +297,7 @@ class Executable:
             "_discard": runtime.discard,
             "_append": runtime.append,
             "_index_of": runtime.index_of,
-            "_range": lambda *a: tuple(range(*a)),
+            "_range": limits.checked_range,
             "_as_seq": as_seq,
             "_unpack": unpack,
             "_cast_u": cast_u,
@@ -376,8 +396,8 @@ class Executable:
         except runtime.SymmetryBroken as exc:
             exc.where = (fid, pc)  # type: ignore[attr-defined]
             raise
-        except (symvals.SolverUnknown, CheckerBug):
-            raise
+        except (symvals.SolverUnknown, CheckerBug, MemoryError):
+            raise  # MemoryError: out of memory is a budget (the engine's), not the model's fault
         except RecursionError as exc:
             fault = ModelFault("recursion too deep")
             fault.where = (fid, pc)  # type: ignore[attr-defined]

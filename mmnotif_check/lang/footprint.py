@@ -33,6 +33,7 @@ from typing import Any
 
 from mmnotif_check.lang import ir
 from mmnotif_check.lang.effects import Effects, Loc
+from mmnotif_check.lang.limits import MAX_NESTING, nesting
 from mmnotif_check.lang.runtime import ProcRef, Ref
 
 
@@ -69,6 +70,7 @@ READ, WRITE, QUERY, LOCK_WRITE = 0, 1, 2, 3
 FORK_LIMIT = 8  # candidates a dereferenced unknown local may be forked over
 SEQ_LIMIT = 32  # longest concrete sequence iterated element by element
 WALK_LIMIT = 20_000  # abstract states of one walk before giving up precision
+SUMMARY_DEPTH = 40  # nested procedure summaries at most (each walks its callees'): deeper is class-level
 
 Guards = frozenset[tuple[int, str]]
 Access = tuple[tuple[Any, ...], int, Guards]
@@ -242,7 +244,9 @@ class Footprints:
         s = self.summaries.get(key)
         if s is not None:
             return s
-        if key in self.in_progress:  # recursion: everything the procedure can reach
+        if key in self.in_progress or len(self.in_progress) >= SUMMARY_DEPTH:
+            # recursion, or a chain of calls too deep to walk on the stack (a summary walks
+            # its callees' summaries): everything the procedure can reach, like the fallback
             return Summary(set(self.class_level_from(fid)), NO_GUARDS)
         self.in_progress.add(key)
         try:
@@ -628,10 +632,10 @@ class _Walk:
             vals.append(v)
         if not all(_concrete(v) for v in vals):
             if isinstance(e, ir.TupleExpr) and not any(e.starred):
-                return [(tuple(vals), env)]  # a tuple of abstract values (unpacked later)
+                return [(_bounded(tuple(vals)), env)]  # a tuple of abstract values (unpacked later)
             return [(UNKNOWN, env)]
         try:
-            value = _compute(e, vals)
+            value = _bounded(_compute(e, vals))
         except Exception:
             value = UNKNOWN
         if isinstance(e, ir.Choose) and value is not UNKNOWN:
@@ -820,6 +824,14 @@ def _compute(e: ir.Expr, vals: list[Any]) -> Any:
     if isinstance(e, ir.Choose):
         return tuple(vals)
     return UNKNOWN
+
+
+def _bounded(v: Any) -> Any:
+    """``v``, or UNKNOWN for a tuple nested deeper than the model's values may be (a walk
+    that builds ``x = (x,)`` in a loop would otherwise nest without end)."""
+    if type(v) is tuple and nesting(v) > MAX_NESTING:
+        return UNKNOWN
+    return v
 
 
 def _bind_pattern(p: ir.CompPattern, v: Any, scope: dict[Any, Any]) -> None:

@@ -6,12 +6,18 @@ from typing import Any
 
 from mmnotif_check.lang import runtime
 from mmnotif_check.lang.ir import Function
+from mmnotif_check.lang.limits import MAX_INT_BITS
 from mmnotif_check.lang.runtime import Ref
 from mmnotif_check.symbolic import values as symvals
 
 
+SHOWN_INT_BITS = 4 * MAX_INT_BITS  # locals can outgrow the bound by +: show those by size
+
+
 def jsonable(v: Any) -> Any:
     """Model values as JSON values: tuples become lists, references their names."""
+    if type(v) is int and v.bit_length() > SHOWN_INT_BITS:  # too long to print in decimal
+        return f"<an int of {v.bit_length()} bits>"
     if isinstance(v, Ref | runtime.ProcRef):
         return v.name
     if isinstance(v, symvals.Sym | symvals.SymBool):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mmnotif_check.errors import InputError
+from mmnotif_check.lang.limits import MAX_EXPR_DEPTH, MAX_STMT_DEPTH
+from mmnotif_check.textfile import UnreadableFile, read_text
 
 KERNEL_PACKAGE = "mmnotif_check.kernel"
 BUILTIN_MODULES = frozenset({"mmnotif_check", "mmnotif_check.builtins"})
@@ -81,25 +83,89 @@ class SourceFile:
 
 
 def _read(path: Path, shown: str, at: tuple[SourceFile, ast.AST] | None) -> SourceFile:
+    if path.suffix != ".py":  # before reading: /dev/zero or a FIFO must not be read at all
+        if at is not None:
+            raise at[0].error(at[1], f"cannot import '{shown}': a model file must be a '.py' file")
+        raise InputError(shown, 1, 1, "a model file must be a '.py' file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         if at is not None:
             raise at[0].error(at[1], f"imported model file '{shown}' does not exist") from None
         raise InputError(shown, 1, 1, "model file does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnreadableFile as exc:
         if at is not None:
-            raise at[0].error(at[1], f"cannot read '{shown}': {exc}") from None
-        raise InputError(shown, 1, 1, f"cannot read model file: {exc}") from None
-    if path.suffix != ".py":
-        raise InputError(shown, 1, 1, "a model file must be a '.py' file")
+            raise at[0].error(at[1], f"cannot read '{shown}': {exc.message}") from None
+        if exc.line > 1 or exc.col > 1:
+            raise InputError(shown, exc.line, exc.col, exc.message) from None
+        raise InputError(shown, 1, 1, f"cannot read model file: {exc.message}") from None
+    return SourceFile(path=path, shown=shown, text=text, tree=parse_model(text, shown), lines=text.splitlines())
+
+
+def parse_model(text: str, shown: str) -> ast.Module:
+    """``ast.parse`` of a model's text, and the nesting limits checked (lang/limits.py):
+    every failure is an :class:`InputError` at the line it is about."""
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise InputError(shown, line, nul - (text.rfind("\n", 0, nul) + 1) + 1,
+                         "syntax error: source code cannot contain null bytes")
     try:
         tree = ast.parse(text, filename=shown)
     except SyntaxError as exc:
         raise InputError(
             shown, exc.lineno or 1, (exc.offset or 1), f"syntax error: {exc.msg}"
         ) from None
-    return SourceFile(path=path, shown=shown, text=text, tree=tree, lines=text.splitlines())
+    except (MemoryError, RecursionError):  # the parser's own stack: a line nested thousands deep
+        raise InputError(shown, _too_deep_for_parser(text), 1, "this line is nested too deeply for the parser: "
+                         "split it into several statements with local variables") from None
+    deep = too_deep(tree)
+    if deep is not None:
+        node, message = deep
+        raise InputError(shown, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message)
+    return tree
+
+
+def _too_deep_for_parser(text: str) -> int:
+    """The line the parser gave up on: the first that cannot be parsed on its own for lack of
+    stack (1 if no single line is to blame)."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if len(stripped) < 200:
+            continue
+        try:
+            ast.parse(stripped)
+        except (MemoryError, RecursionError):
+            return n
+        except (SyntaxError, ValueError):
+            continue
+    return 1
+
+
+def too_deep(tree: ast.AST) -> tuple[ast.AST, str] | None:
+    """The outermost expression that nests more than MAX_EXPR_DEPTH deep, or the statement
+    at which statements nest more than MAX_STMT_DEPTH deep (each ``elif`` is a level), with
+    the message; None if there is none.  One iterative pass: any tree is safe to measure."""
+    # (node, expression depth, statement depth, the outermost expression it is part of)
+    stack: list[tuple[ast.AST, int, int, ast.AST | None]] = [(tree, 0, 0, None)]
+    while stack:
+        node, e, s, root = stack.pop()
+        if isinstance(node, ast.expr):
+            e += 1
+            if root is None:
+                root = node
+            if e > MAX_EXPR_DEPTH:
+                return root, (f"expression nested too deeply (more than {MAX_EXPR_DEPTH} levels): split it into "
+                              "several statements with local variables")
+        elif isinstance(node, ast.stmt):
+            s += 1
+            e, root = 0, None
+            if s > MAX_STMT_DEPTH:
+                return node, (f"statements nested too deeply (more than {MAX_STMT_DEPTH} levels; each elif is "
+                              "one): split the function")
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, e, s, root))
+    return None
 
 
 def resolve_import(src: SourceFile, node: ast.ImportFrom) -> Path | None:

@@ -31,8 +31,9 @@ from mmnotif_check.lang.builtins import (
 )
 from mmnotif_check.lang.declare import Declarations, suggest
 from mmnotif_check.lang.infer import WidthInference, field_classes
+from mmnotif_check.lang.limits import MAX_INT_BITS
 from mmnotif_check.lang.symbols import ClassSym, ConstSym, FuncSym, GlobalSym
-from mmnotif_check.lang.types import SINT_WIDTHS, UINT_WIDTHS, FieldType
+from mmnotif_check.lang.types import SINT_WIDTHS, UINT_WIDTHS, FieldType, parse_type
 
 DYNAMIC: Any = FuncSym.__new__(FuncSym)  # marker: a call through a procedure reference
 
@@ -185,6 +186,9 @@ class FunctionLowering:
                 self.expr(value)  # raises the precise method-call error
             if fname in ("spawn", "choose", "new") and self._is_builtin(fname):
                 return ir.SEval(self.info(st, "stmt"), self.expr(value))
+            if fname is not None and fname not in self._shadowed() and fname not in self.mod.names and fname not in ALL_BUILTINS:
+                procs = sorted(n for n, sym in self.mod.names.items() if isinstance(sym, FuncSym) and sym.kind == "proc")
+                raise self.error(st, f"unknown procedure '{fname}'{suggest(fname, procs + ['wait_until', 'spawn', 'choose', 'new'])}")
             raise self.error(st, "this call has no effect as a statement (only procedures, wait_until, spawn, choose and new may stand alone)")
         if isinstance(st, ast.Assign):
             if len(st.targets) != 1:
@@ -193,6 +197,7 @@ class FunctionLowering:
         if isinstance(st, ast.AnnAssign):
             if st.value is None:
                 raise self.error(st, "a local declaration needs a value ('x: int = 0')")
+            self._check_annotation(st.annotation)
             return self._assign_stmt(st, st.target, st.value)
         if isinstance(st, ast.AugAssign):
             if isinstance(st.value, ast.Call) and self._callee(st.value) is not None:
@@ -244,6 +249,11 @@ class FunctionLowering:
             return self._with(st)
         self._unsupported_stmt(st)
         raise AssertionError("unreachable")
+
+    def _check_annotation(self, node: ast.expr) -> None:
+        """A local's annotation documents it (locals are untyped), but it must name a type."""
+        classes = {n for n, sym in self.mod.names.items() if isinstance(sym, ClassSym)}
+        parse_type(node, classes, self.error)
 
     def _augmented(self, st: ast.AugAssign) -> ir.Expr:
         if BINOPS.get(type(st.op)) is None:
@@ -433,6 +443,8 @@ class FunctionLowering:
 
     def _x_Constant(self, node: ast.Constant) -> ir.Expr:
         v = node.value
+        if type(v) is int and v.bit_length() > MAX_INT_BITS:
+            raise self.error(node, f"integer too large: a literal of {v.bit_length()} bits (at most {MAX_INT_BITS})")
         if v is None or isinstance(v, bool | int | str):
             return ir.Const(v)
         raise self.error(node, f"a {type(v).__name__} literal is not part of the model language (values: int, bool, str, None, tuples)")
@@ -705,6 +717,7 @@ class FunctionLowering:
             value = self.expr(st.value)
             return ir.SAssign(info, self.target(st.targets[0]), value)
         if isinstance(st, ast.AnnAssign) and st.value is not None:
+            self._check_annotation(st.annotation)
             value = self.expr(st.value)
             return ir.SAssign(info, self.target(st.target), value)
         if isinstance(st, ast.AugAssign):

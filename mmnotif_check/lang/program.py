@@ -7,7 +7,7 @@ every problem with the model is an :class:`~mmnotif_check.errors.InputError`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mmnotif_check.lang import ir
@@ -38,6 +38,7 @@ class Program:
     source: str
     assert_tags: frozenset[str] = frozenset()
     symbolic: bool = False  # a symbolic() call can run: compiled with Z3-aware ==
+    consts: list[Any] = field(default_factory=list)  # the generated code's table _K of big constants
 
 
 def _end_info(fn: ir.Function, sym: FuncSym) -> ir.InstrInfo:
@@ -52,6 +53,7 @@ def compile_program(root: str, overrides: Mapping[str, Any] | None = None) -> Pr
     decls = declare(root, overrides)
     tags: set[str] = set()
     functions: list[ir.Function] = []
+    consts: list[Any] = []
     for sym in decls.funcs:
         fn = FunctionLowering(decls, sym, tags).lower()
         if fn.takes_steps:
@@ -70,7 +72,8 @@ def compile_program(root: str, overrides: Mapping[str, Any] | None = None) -> Pr
         invariants=[f for f in decls.funcs if f.kind == "invariant"],
         finals=[f for f in decls.funcs if f.kind == "final"],
         init=decls.init,
-        source=render_program(functions, decls.symbolic),
+        source=render_program(functions, decls.symbolic, consts),
         assert_tags=frozenset(tags),
         symbolic=decls.symbolic,
+        consts=consts,
     )

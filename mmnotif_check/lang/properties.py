@@ -60,8 +60,8 @@ def check_concrete(props: list[Property], view: View, only: frozenset[str] | Non
             continue
         try:
             ok = p.fn(view)
-        except runtime.SymmetryBroken:
-            raise
+        except (runtime.SymmetryBroken, MemoryError):
+            raise  # MemoryError: out of memory is the engine's budget, not the property's fault
         except (AssertFailed, ModelFault) as exc:
             return PropertyFailure(p.kind, p.name, f"{p.name} raised: {exc}", p.where)
         except Exception as exc:
@@ -96,6 +96,8 @@ def check_symbolic(props: list[Property], g: Any, h: Any, i: Any, pc: tuple[Any,
                 ok = p.fn(view)
             except symvals.SolverUnknown as exc:
                 raise Inconclusive(f"solver: {exc}") from exc
+            except MemoryError:
+                raise
             except (AssertFailed, ModelFault) as exc:
                 return PropertyFailure(p.kind, p.name, f"{p.name} raised: {exc}", p.where, context=_terms(view.P))
             except Exception as exc:

@@ -6,10 +6,14 @@ layout they work on is documented in :mod:`mmnotif_check.lang.state`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from mmnotif_check.lang import limits
 from mmnotif_check.symbolic.values import Brancher, Sym, SymBool, cast
+
+INT_LIMIT = 1 << limits.MAX_INT_BITS
 
 # Control codes returned by compiled instructions (non-negative values are the next pc).
 CALL = -1
@@ -190,6 +194,8 @@ def choose_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def set_item(seq: Any, index: Any, value: Any) -> tuple[Any, ...]:
     """``xs[i] = v`` on an immutable tuple value: a new tuple."""
+    if type(value) is tuple:
+        limits.check_nesting((value,))
     if not isinstance(seq, tuple):
         raise ModelFault(f"item assignment into a {type_name(seq)}, not a tuple")
     if type(index) is not int and type(index) is not bool:
@@ -225,6 +231,8 @@ def discard(seq: Any, item: Any) -> tuple[Any, ...]:
 def append(seq: Any, item: Any) -> tuple[Any, ...]:
     if not isinstance(seq, tuple):
         raise ModelFault(f"append() needs a tuple, not {type_name(seq)}")
+    if type(item) is tuple:
+        limits.check_nesting((item,))
     return (*seq, item)
 
 
@@ -247,9 +255,30 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+# the checker's own classes, as a model's author knows the values they stand for
+_TYPE_NAMES = {
+    "'NoneType'": "'None'", "'Ref'": "'object reference'", "'ProcRef'": "'procedure reference'",
+    "'Tid'": "'int'", "'Sym'": "'symbolic int'", "'SymBool'": "'symbolic bool'",
+}
+
+
+def _model_terms(text: str) -> str:
+    for internal, shown in _TYPE_NAMES.items():
+        text = text.replace(internal, shown)
+    return text
+
+
 def translate_python_error(exc: BaseException) -> str:
     """Turn a Python exception raised by generated code into a model-level message."""
+    if isinstance(exc, limits.LimitError):
+        return str(exc)
     text = str(exc)
+    if isinstance(exc, ValueError) and "integer string conversion" in text:
+        return f"integer too large to convert to or from a string (more than {sys.get_int_max_str_digits()} digits)"
+    if isinstance(exc, OverflowError):
+        return f"value too large: {text}"
+    if isinstance(exc, ValueError) and text == "negative shift count":
+        return text
     if isinstance(exc, AttributeError) and "NoneType" in text:
         return "None dereference (attribute access on None)"
     if isinstance(exc, AttributeError):
@@ -264,7 +293,9 @@ def translate_python_error(exc: BaseException) -> str:
         return "object has no such field (wrong object type)"
     if isinstance(exc, RecursionError):
         return "recursion too deep"
-    return f"wrong type: {text}"
+    if isinstance(exc, ValueError):  # min(()), int("zz"): the right type, a value it cannot take
+        return f"bad value: {_model_terms(text)}"
+    return f"wrong type: {_model_terms(text)}"
 
 
 def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[Any], Any]:
@@ -280,7 +311,11 @@ def make_checker(kind: str, cls_id: int | None, width: int | None) -> Callable[[
     if kind == "int":
 
         def check_int(v: Any) -> Any:
-            if type(v) is int or type(v) is bool or type(v) is Sym or type(v) is Tid:
+            if type(v) is int:
+                if -INT_LIMIT < v < INT_LIMIT:
+                    return v
+                return limits.check_int(v)  # raises: more than MAX_INT_BITS bits
+            if type(v) is bool or type(v) is Sym or type(v) is Tid:
                 return v
             raise ModelFault(f"expected an int, got {type_name(v)} {v!r}")
 

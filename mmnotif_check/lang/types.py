@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mmnotif_check.lang import limits
+
 UINT_WIDTHS = {"u8": 8, "u16": 16, "u32": 32, "u64": 64}
 SINT_WIDTHS = {"s8": 8, "s16": 16, "s32": 32, "s64": 64}
 SCALAR_TYPES = {"bool", "int", "str", "tuple", "list", *UINT_WIDTHS, *SINT_WIDTHS}
@@ -109,11 +111,11 @@ def parse_type(
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
+    ast.Mult: limits.checked_mul,  # *, ** and <<: bounded before they compute (lang/limits.py)
     ast.FloorDiv: operator.floordiv,
     ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-    ast.LShift: operator.lshift,
+    ast.Pow: limits.checked_pow,
+    ast.LShift: limits.checked_lshift,
     ast.RShift: operator.rshift,
     ast.BitOr: operator.or_,
     ast.BitAnd: operator.and_,
@@ -129,10 +131,17 @@ def const_eval(
     """Evaluate a constant expression: literals, tuples, arithmetic and earlier constants."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool | int | str) or node.value is None:
+            if type(node.value) is int and node.value.bit_length() > limits.MAX_INT_BITS:
+                raise fail(node, f"integer too large: a literal of {node.value.bit_length()} bits "
+                                 f"(at most {limits.MAX_INT_BITS})")
             return node.value
         raise fail(node, f"literal of type {type(node.value).__name__} is not part of the model language")
     if isinstance(node, ast.Tuple | ast.List):
-        return tuple(const_eval(e, names, fail) for e in node.elts)
+        value = tuple(const_eval(e, names, fail) for e in node.elts)
+        try:
+            return limits.check_nesting(value)
+        except limits.LimitError as exc:
+            raise fail(node, str(exc)) from None
     if isinstance(node, ast.Name):
         if node.id in names:
             return names[node.id]
@@ -154,8 +163,15 @@ def const_eval(
         left = const_eval(node.left, names, fail)
         right = const_eval(node.right, names, fail)
         try:
-            return _BINOPS[type(node.op)](left, right)
-        except (TypeError, ZeroDivisionError, ValueError) as exc:
+            value = _BINOPS[type(node.op)](left, right)
+            if isinstance(value, int) and not isinstance(value, bool):
+                limits.check_int(value)
+            elif isinstance(value, str | tuple) and len(value) > limits.MAX_ITEMS:
+                raise limits.LimitError(f"value too large: {len(value)} items (at most {limits.MAX_ITEMS})")
+            return value
+        except limits.LimitError as exc:
+            raise fail(node, str(exc)) from None
+        except (TypeError, ZeroDivisionError, ValueError, OverflowError) as exc:
             raise fail(node, f"bad constant expression: {exc}") from None
     raise fail(
         node,

@@ -8,11 +8,15 @@ that lacks it), an unsupported ``schema_version`` at that number.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mmnotif_check.engine.result import parse_path
 from mmnotif_check.errors import InputError
+from mmnotif_check.lang.limits import input_problem
+from mmnotif_check.textfile import UnreadableFile, long_number_at, read_text, too_deep_at
 from mmnotif_check.trace.jsonpos import locate
 from mmnotif_check.trace.report import SCHEMA_VERSION
 
@@ -39,6 +43,7 @@ _STEP: dict[str, tuple[type, ...]] = {
     "changes": (list,),
 }
 _CHANGE = ("name", "old", "new")
+MAX_JSON_NESTING = 200  # a report nests a few levels (a state's values at most MAX_NESTING more)
 _STATE: dict[str, tuple[type, ...]] = {"globals": (dict,), "objects": (dict,), "threads": (list,)}
 _THREAD: dict[str, tuple[type, ...]] = {"name": (str,), "daemon": (bool,), "done": (bool,), "stack": (list,)}
 
@@ -74,10 +79,20 @@ def _check_keys(lr: LoadedReport, obj: Any, at: tuple[str | int, ...], spec: dic
 
 def parse_report(path: str, text: str) -> LoadedReport:
     """Parse and check ``text`` (the contents of ``path``)."""
+    deep = too_deep_at(text, MAX_JSON_NESTING)
+    if deep is not None:  # json recurses once per level: refuse before it runs out of stack
+        raise InputError(path, *deep, "not valid JSON: arrays or objects nested too deeply "
+                         f"(more than {MAX_JSON_NESTING} levels)")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        line, col = long_number_at(text, sys.get_int_max_str_digits()) or (1, 1)
+        raise InputError(path, line, col, f"not valid JSON: integer too large (more than "
+                         f"{sys.get_int_max_str_digits()} digits)" if "digits" in str(exc) else f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(path, 1, 1, "not valid JSON: arrays or objects nested too deeply") from None
     lr = LoadedReport(path, text, {})
     if not isinstance(data, dict):
         raise lr.error((), "a trace file must be a JSON object (the report written by verify --trace-out)")
@@ -111,6 +126,20 @@ def parse_report(path: str, text: str) -> LoadedReport:
             for j, th in enumerate(st["threads"]):
                 _check_keys(lr, th, ("states", i, "threads", j), _THREAD, f"state {i} thread {j}")
     opts = data["options"]
+    for name, value in data["constants"].items():
+        problem = input_problem(value)
+        if problem is not None:
+            raise lr.error(("constants", name), f"constant {name}: {problem}")
+    path_token = data["path"]
+    if path_token is not None:  # the path must be one: replay and every format rely on it
+        try:
+            steps = len(parse_path(path_token)) - 1
+        except ValueError as exc:
+            raise lr.error(("path",), f"'path': {exc}") from None
+        listed = len(data["trace"])
+        if data["trace"] and listed != steps and not (steps == 0 and listed == 1):  # 1: init() itself failed
+            raise lr.error(("path",), f"'path' {path_token} has {steps} step{'s' if steps != 1 else ''} "
+                           f"but the trace lists {listed}")
     props = opts.get("properties")
     if props is not None and not (isinstance(props, list) and all(isinstance(p, str) for p in props)):
         raise lr.error(("options", "properties"), "'properties' must be null or an array of names")
@@ -123,12 +152,13 @@ def parse_report(path: str, text: str) -> LoadedReport:
 def load_report(path: str) -> LoadedReport:
     """Read and check the JSON report at ``path``."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+        text = read_text(path)  # a FIFO or a device is refused before it is read
     except FileNotFoundError:
         raise InputError(path, 1, 1, "trace file does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, 1, 1, f"cannot read trace file: {exc}") from None
+    except UnreadableFile as exc:
+        if exc.line > 1 or exc.col > 1:
+            raise InputError(path, exc.line, exc.col, exc.message) from None
+        raise InputError(path, 1, 1, f"cannot read trace file: {exc.message}") from None
     return parse_report(path, text)
 
 

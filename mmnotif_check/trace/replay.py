@@ -49,6 +49,8 @@ def resolve_model(lr: LoadedReport) -> str:
     repository whose root it was written from)."""
     name = str(lr.report["model"])
     p = Path(name)
+    if p.suffix != ".py":  # said at the report's key, not as an error inside that file
+        raise lr.error(("model",), f"model file '{name}' is not a '.py' file")
     if p.is_absolute() or p.is_file():
         return name
     here = Path(lr.path).resolve().parent

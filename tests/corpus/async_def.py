@@ -1,0 +1,9 @@
+# args: verify {} -q
+# exit: 2
+# stderr: {}:4:1: error: 'async def' at module level is not part of the model language (allowed at module level: a docstring, imports, constants, globals, classes and functions)
+async def w():
+    pass
+
+
+def init():
+    pass

@@ -1,0 +1,4 @@
+# args: 
+# exit: 0
+# stdout: Commands:
+# stdout: verify

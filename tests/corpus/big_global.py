@@ -1,0 +1,8 @@
+# args: verify {} -q
+# exit: 2
+# stderr: {}:4:10: error: integer too large: 10 ** 5000 has more than 4096 bits
+x: int = 10 ** 5000
+
+
+def init():
+    pass

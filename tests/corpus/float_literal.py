@@ -1,0 +1,9 @@
+# args: verify {} -q
+# exit: 2
+# stderr: {}:5:9: error: a float literal is not part of the model language (values: int, bool, str, None, tuples)
+def w():
+    y = 1.5
+
+
+def init():
+    pass

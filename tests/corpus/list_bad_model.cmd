@@ -1,0 +1,3 @@
+# args: list empty.py --json
+# exit: 0
+# stdout: "procedures": []

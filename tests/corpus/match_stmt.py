@@ -1,0 +1,11 @@
+# args: verify {} -q
+# exit: 2
+# stderr: {}:5:5: error: 'match' is not part of the model language (statements allowed: assignment, if/elif/else, while, for, break, continue, return, assert, pass, global, calls, 'with atomic():')
+def w():
+    match 1:
+        case 1:
+            pass
+
+
+def init():
+    pass

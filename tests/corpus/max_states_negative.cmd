@@ -1,0 +1,3 @@
+# args: verify ../models/racy_lock.py -q --max-states -5
+# exit: 2
+# stderr: <command line>:1:1: error: --max-states must be a positive integer, not -5

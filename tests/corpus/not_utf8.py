@@ -1,0 +1,4 @@
+x: int = 0
+# ÿş café
+def init():
+    pass

@@ -1,0 +1,3 @@
+# args: verify ../models/racy_lock.py -q --timeout inf
+# exit: 2
+# stderr: <command line>:1:1: error: --timeout must be a positive number, not inf

@@ -1,0 +1,3 @@
+# args: replay nothere.json
+# exit: 2
+# stderr: nothere.json:1:1: error: trace file does not exist

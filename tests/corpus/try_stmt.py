@@ -1,0 +1,12 @@
+# args: verify {} -q
+# exit: 2
+# stderr: {}:5:5: error: 'try' is not part of the model language (statements allowed: assignment, if/elif/else, while, for, break, continue, return, assert, pass, global, calls, 'with atomic():')
+def w():
+    try:
+        pass
+    except Exception:
+        pass
+
+
+def init():
+    pass
