@@ -32,7 +32,7 @@ Check a model (or a spec) from Python; docs/api.md has the whole API::
     >>> [(s.thread, s.statement) for s in result.steps()][-2:]
     [('t1', 'locked = True'), ('t1', 'in_cs += 1')]
     >>> result.stats.states
-    25
+    28
     >>> print(result.render("mermaid").splitlines()[2])
     sequenceDiagram
     >>> check(model, constants={"NO_SUCH": 1})

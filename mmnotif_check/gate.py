@@ -143,18 +143,26 @@ def property_matches(want: str, vprop: str | None, vkind: str | None, vmsg: str 
     return want in (vprop, vkind) or (vkind == "assert" and bool(vmsg) and want in str(vmsg))
 
 
+@dataclass(frozen=True)
+class ExpectedViolation:
+    """The test a violation must pass to be the one a spec expects (a value, so that it
+    travels to the workers of a parallel search)."""
+
+    property: str | None
+    kind: str | None
+
+    def __call__(self, v: Violation) -> bool:
+        if self.property is not None and not property_matches(self.property, v.property, v.kind, v.message):
+            return False
+        return self.kind is None or self.kind == v.kind
+
+
 def expected_violation(spec: Spec) -> Callable[[Violation], bool] | None:
     """The test a violation must pass to be the one the spec expects (None: any)."""
     ex = spec.expect
     if ex.verdict != VIOLATED or (ex.property is None and ex.kind is None):
         return None
-
-    def accept(v: Violation) -> bool:
-        if ex.property is not None and not property_matches(ex.property, v.property, v.kind, v.message):
-            return False
-        return ex.kind is None or ex.kind == v.kind
-
-    return accept
+    return ExpectedViolation(ex.property, ex.kind)
 
 
 def judge(spec: Spec, verdict: str, vprop: str | None, vkind: str | None, vmsg: str | None, steps: int | None) -> tuple[str, str]:

@@ -73,6 +73,11 @@ class CheckOptions:
     symmetry: bool = False
     shortest: bool = False  # after a reduced search finds a violation, search for the shortest
     solver_timeout_ms: int = 10_000  # per Z3 query; a timeout makes the run inconclusive
+    # where the search runs (never what it finds): worker processes of a breadth-first
+    # search, on this machine or on the Ray cluster at ``cluster`` (engine/parallel.py)
+    workers: int = 1
+    cluster: str | None = None
+    seed: int | None = None  # depth-first search: successors in an order shuffled with this seed (swarm runs)
 
     def with_(self, **changes: Any) -> CheckOptions:
         return replace(self, **changes)

@@ -108,6 +108,12 @@ class BfsResult:
     terminals: int
     shortest: Violation | None
     seconds: float
+    # what a breadth-first search that stops at a violation has stored and done by then:
+    # (states, transitions, max depth).  It works in rounds, one per depth: the round that
+    # finds the first violation is finished (every state of its depth expanded, all their
+    # successors stored); the rounds after it, while their depth is below the shortest
+    # violation's length, only expand (looking for a shorter deadlock) and store nothing.
+    explored: tuple[int, int, int] | None = None
 
     @property
     def states_per_second(self) -> float:
@@ -174,8 +180,20 @@ def bfs(
     if paths:
         parent[init] = None
     check(init, 0)
+    round_d = -1
+    found_round: int | None = None
+    explored: tuple[int, int, int] | None = None
+    stop_transitions = 0  # transitions of the rounds after the found one
     while frontier:
         state, d = frontier.popleft()
+        if d != round_d:
+            if best is not None and found_round is None:
+                found_round = round_d
+                explored = (len(seen), transitions, max_depth)
+            round_d = d
+        if found_round is not None and d < best.steps:  # type: ignore[union-attr]
+            stop_transitions += sum(1 for tid, loc in enumerate(state[1])
+                                    if loc is not None and step(state[0], tid, loc) is not None)
         g, ts = state
         n = 0
         for tid, loc in enumerate(ts):
@@ -199,6 +217,10 @@ def bfs(
             deadlocks += 1
             if check_deadlock:
                 offer(state, d, "deadlock", "deadlock")
+    if explored is None and best is not None:  # found in the last round
+        explored = (len(seen), transitions, max_depth)
+    elif explored is not None:
+        explored = (explored[0], explored[1] + stop_transitions, explored[2])
     return BfsResult(
         states=len(seen),
         transitions=transitions,
@@ -207,6 +229,7 @@ def bfs(
         terminals=terminals,
         shortest=best,
         seconds=time.perf_counter() - start,
+        explored=explored,
     )
 
 

@@ -270,13 +270,13 @@ VIOLATED_CASES = [
         "mutual_exclusion",
         6,
         (0, 0, 1, 0, 0, 1, 1),
-        Counts(25, 36, 6),
+        Counts(28, 36, 6),
     ),
-    _deadlock(2, 1, (0, 0, 0, 1, 1), Counts(17, 23, 5)),
-    _deadlock(3, 1, (0, 0, 0, 1, 1, 1, 1), Counts(81, 158, 7)),
-    _deadlock(3, 2, (0, 0, 0, 1, 1, 1, 1), Counts(81, 158, 7)),
-    _deadlock(4, 1, (0, 0, 0, 1, 1, 1, 1, 1, 1), Counts(429, 1085, 9)),
-    _deadlock(4, 2, (0, 0, 0, 1, 1, 1, 1, 1, 1), Counts(430, 1086, 9)),
+    _deadlock(2, 1, (0, 0, 0, 1, 1), Counts(19, 26, 5)),
+    _deadlock(3, 1, (0, 0, 0, 1, 1, 1, 1), Counts(93, 183, 7)),
+    _deadlock(3, 2, (0, 0, 0, 1, 1, 1, 1), Counts(93, 183, 7)),
+    _deadlock(4, 1, (0, 0, 0, 1, 1, 1, 1, 1, 1), Counts(515, 1324, 9)),
+    _deadlock(4, 2, (0, 0, 0, 1, 1, 1, 1, 1, 1), Counts(519, 1328, 9)),
 ]
 
 
@@ -304,6 +304,8 @@ def test_shortest_counterexample(case: ViolatedCase) -> None:
     assert hand.shortest == hw.Violation(case.steps, case.kind, case.prop, case.path)
     assert result.path == case.path
     explored = Counts(result.stats.states, result.stats.transitions, result.stats.max_depth)
+    assert hand.explored is not None
+    assert explored == Counts(*hand.explored)  # the hand-written search, stopping by the same rule
     assert explored == case.explored
 
     end = _replay(model, result.path)

@@ -25,6 +25,7 @@ class Stats:
     store: str = "exact"
     omission_probability: float | None = None  # fingerprint store: a collision hid a state
     notes: tuple[str, ...] = ()  # what the system says about the run (e.g. symmetry off, and why)
+    workers: tuple[int, ...] = ()  # a parallel search: the states each worker stores
 
     @property
     def states_per_second(self) -> float:
@@ -84,9 +85,9 @@ def parse_path(token: str) -> tuple[int, ...]:
     if not token:
         raise ValueError("empty path (expected something like 0/2/1)")
     parts = token.split("/")
-    try:
     if any(len(p.strip().lstrip("+-")) > 18 for p in parts):  # no state has that many successors
         raise ValueError("bad path (an index has more than 18 digits)")
+    try:
         values = tuple(int(p) for p in parts)
     except ValueError:
         raise ValueError(f"bad path {token!r} (expected indices separated by '/', like 0/2/1)") from None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import random
 import resource
 import time
 from collections import deque
@@ -38,12 +39,19 @@ from mmnotif_check.engine.interface import (
 from mmnotif_check.engine.memory import RunMemory
 from mmnotif_check.engine.minimize import minimize, replay
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Result, Stats, Violation
-from mmnotif_check.engine.store import ExactStore, FingerprintStore, Trail, make_store
+from mmnotif_check.engine.store import (
+    BitstateStore,
+    ExactStore,
+    FingerprintStore,
+    Trail,
+    make_store,
+)
 from mmnotif_check.interrupts import interrupt_name
 from mmnotif_check.options import CheckOptions
 
 ProgressFn = Callable[[Stats], None]
-CHECK_EVERY = 512
+CHECK_EVERY = 16  # expansions between two looks at the clock (a slow model's states take long)
+MEMORY_EVERY = 512  # expansions between two looks at the memory (a read of /proc)
 
 
 def peak_memory_kib() -> int:
@@ -52,7 +60,7 @@ def peak_memory_kib() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def _from_property(f: PropertyFailure) -> Violation:
+def property_violation(f: PropertyFailure) -> Violation:
     return Violation(kind=f.kind, property=f.property, message=f.message, location=f.location, witness=f.witness,
                      context=f.context)
 
@@ -151,7 +159,7 @@ def explore(
     gc.disable()  # states are acyclic tuples: the cyclic collector only costs time here
     memory = RunMemory()  # this run's own memory, whatever the process did before
     try:
-        result = _explore(system, options, progress, progress_every, accept, memory)
+        result = _search(system, options, progress, progress_every, accept, memory)
         if result.stopped:  # Ctrl-C, SIGTERM: report what was found, at once
             return result
         if (result.verdict == VIOLATED and not result.shortest and configure is not None
@@ -230,6 +238,20 @@ def shorten(system: Any, options: CheckOptions, found: Result, accept: Callable[
     return dataclasses.replace(found, stats=stats, shortest=short.exhausted)
 
 
+def _search(system: Any, options: CheckOptions, progress: ProgressFn | None, progress_every: float,
+            accept: Callable[[Violation], bool] | None, memory: RunMemory) -> Result:
+    """The first search of a run: in one process, or in workers (engine/parallel.py)."""
+    if options.workers > 1 or options.cluster is not None:
+        from mmnotif_check.engine.parallel import explore_parallel, parallel_note
+
+        note = parallel_note(system, options)
+        if note is None:
+            return explore_parallel(system, options, progress, progress_every, accept)
+        result = _explore(system, options, progress, progress_every, accept, memory)
+        return dataclasses.replace(result, stats=dataclasses.replace(result.stats, notes=(*result.stats.notes, note)))
+    return _explore(system, options, progress, progress_every, accept, memory)
+
+
 def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, progress_every: float,
              accept: Callable[[Violation], bool] | None, memory: RunMemory | None = None) -> Result:
     start = time.perf_counter()
@@ -241,7 +263,7 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     seen: Any = store.seen if isinstance(store, ExactStore) else None
     add_fp: Callable[[int], bool] | None = None
     has_fp: Callable[[int], bool] | None = None
-    if isinstance(store, FingerprintStore):
+    if isinstance(store, FingerprintStore | BitstateStore):
         add_fp, has_fp = store.add_fingerprint, store.contains_fingerprint
     fp_mask = FingerprintStore.MASK
     trail = Trail()
@@ -296,7 +318,31 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
         if failure is None and has_finals and is_terminal(state):
             failure = check_finals(state, only)
         if failure is not None:
-            offer(d, sid, -1, _from_property(failure))
+            offer(d, sid, -1, property_violation(failure))
+
+    # Breadth-first rounds: round d expands the states of depth d.  A state keeps the depth
+    # of the round that first stores it, the least of the steps that reach it in that round
+    # (a merged step costs its literal steps, so a later one may be shorter): what a state's
+    # depth is, and so which round expands it, does not depend on the order of the round's
+    # expansions; nor does when the search stops generating successors after a violation
+    # (the round after the one that found it).  The parallel search (engine/partition.py)
+    # keeps the same rules, so both store the same states.
+    shuffle = random.Random(options.seed).shuffle if options.seed is not None and not bfs else None
+    round_depth = -1
+    round_new: dict[Any, tuple[int, int]] = {}  # state -> (id, depth) of the states this round stored
+    moved: dict[int, int] = {}  # id -> depth of a state whose depth a later step of its round lowered
+    found_round: int | None = None  # the round in which the first violation was found (-1: init)
+
+    def lower(o: Any, parent: int, code: int, nd: int) -> None:
+        got = round_new.get(o)
+        if got is not None and nd < got[1]:
+            nid = got[0]
+            round_new[o] = (nid, nd)
+            parents[nid] = parent
+            trail_codes[nid] = code
+            moved[nid] = nd
+            push(o, nid, nd)
+            check_new(o, nid, nd)
 
     deadline = start + options.timeout if options.timeout is not None else None
     next_progress = start + progress_every
@@ -315,15 +361,24 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
         expansions = 0
         while frontier.size and (bfs or best is None):
             state, sid, d = pop()
-            if best is not None and d >= best[0]:
-                break
+            if bfs and d != round_depth:  # a new round: the depths of the last one's states are final
+                if round_new:
+                    max_depth = max(max_depth, max(depth for _, depth in round_new.values()))
+                    round_new.clear()
+                if best is not None and found_round is None:
+                    found_round = round_depth
+                if best is not None and d >= best[0]:
+                    break  # no state of this round or later can end a shorter counterexample
+                round_depth = d
+            if moved and moved.get(sid, d) != d:
+                continue  # it was reached by a shorter step in the round that stored it
             expansions += 1
             if expansions % CHECK_EVERY == 0:
                 now = time.perf_counter()
                 if deadline is not None and now >= deadline:
                     frontier.push(state, sid, d)
                     raise _Budget(f"timeout of {options.timeout:g} s")
-                if max_memory_kib is not None and meter.used_kib() > max_memory_kib:
+                if max_memory_kib is not None and expansions % MEMORY_EVERY == 0 and meter.used_kib() > max_memory_kib:
                     frontier.push(state, sid, d)
                     raise _Budget(f"memory budget of {options.max_memory_mb} MiB")
                 if progress is not None and now >= next_progress:
@@ -336,7 +391,11 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                 if options.check_deadlock and not is_terminal(state):
                     offer(d, sid, -1, deadlock_violation(system, state))
                 continue
-            if best is not None:
+            if shuffle is not None and len(succs) > 1:  # a swarm run's own order of successors
+                order = list(range(len(succs)))
+                shuffle(order)
+                succs, codes = [succs[i] for i in order], [codes[i] for i in order]
+            if found_round is not None and found_round < d:
                 continue  # only a deadlock at this depth could still be shorter
             if options.max_depth is not None and d >= options.max_depth:
                 cut = True
@@ -354,9 +413,13 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                         frontier.push(state, sid, d)
                         raise _Budget(f"state budget of {max_states} states")
                     if not add_fp(fp):
+                        if nd > d + 1:
+                            lower(o, sid, code, nd)
                         continue
                 else:
                     if o in seen:
+                        if nd > d + 1:
+                            lower(o, sid, code, nd)
                         continue
                     if max_states is not None and len(seen) >= max_states:
                         frontier.push(state, sid, d)
@@ -365,7 +428,9 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
                 nid = len(parents)
                 parents.append(sid)
                 trail_codes.append(code)
-                if nd > max_depth:
+                if bfs:
+                    round_new[o] = (nid, nd)
+                elif nd > max_depth:
                     max_depth = nd
                 push(o, nid, nd)
                 check_new(o, nid, nd)
@@ -382,15 +447,30 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
     except MemoryError:
         frontier = _Frontier(bfs)
         reason = "out of memory"
+    if round_new:
+        max_depth = max(max_depth, max(depth for _, depth in round_new.values()))
     final_stats = stats()
+    if best is None and other is None:
+        return conclude(system, options, final_stats, None, None, reason, cut, accept)
+    found = best if best is not None else other
+    assert found is not None
+    _, parent, code, violation = found
+    codes_path = trail.path(parent) if parent >= 0 else ()
+    if code >= 0:
+        codes_path = (*codes_path, code)
     passed_over = other[3] if other is not None and best is not None else None
-    if best is None and other is not None:
-        best = other
-    if best is not None:
-        _, parent, code, violation = best
-        codes_path = trail.path(parent) if parent >= 0 else ()
-        if code >= 0:
-            codes_path = (*codes_path, code)
+    return conclude(system, options, final_stats, (codes_path, violation), passed_over, reason, cut, accept)
+
+
+def conclude(system: Any, options: CheckOptions, stats: Stats, found: tuple[tuple[int, ...], Violation] | None,
+             passed_over: Violation | None, reason: str | None, cut: bool,
+             accept: Callable[[Violation], bool] | None) -> Result:
+    """The result of a search (sequential or parallel) from what it found: ``found`` is the
+    path of transition codes to the violation reported and the violation; ``reason`` why
+    the search stopped early (None: it finished), ``cut`` whether the depth budget left
+    states unexpanded."""
+    if found is not None:
+        codes_path, violation = found
         path = system.literal_path(codes_path)
         if getattr(system, "canon", None) is not None:  # found on representatives of symmetric states
             path, violation = replay(system, path, violation, accept, options.check_deadlock, options.properties,
@@ -400,12 +480,12 @@ def _explore(system: Any, options: CheckOptions, progress: ProgressFn | None, pr
             violation = complete(violation)
         literal = getattr(system, "reduction", "none") == "none"
         stopped = reason is not None and reason.startswith("interrupted")
-        return Result(VIOLATED, final_stats, violation, path,
-                      shortest=bfs and literal and passed_over is None and not stopped,
+        return Result(VIOLATED, stats, violation, path,
+                      shortest=options.strategy != "dfs" and literal and passed_over is None and not stopped,
                       passed_over=passed_over, exhausted=reason is None, stopped=stopped,
                       reason=reason if stopped else None)
     if reason is not None:
-        return Result(INCONCLUSIVE, final_stats, reason=reason, exhausted=False)
+        return Result(INCONCLUSIVE, stats, reason=reason, exhausted=False)
     if cut:
-        return Result(INCONCLUSIVE, final_stats, reason=f"depth budget of {options.max_depth} steps")
-    return Result(HOLDS, final_stats)
+        return Result(INCONCLUSIVE, stats, reason=f"depth budget of {options.max_depth} steps")
+    return Result(HOLDS, stats)

@@ -5,7 +5,12 @@
   mode do: a collision between two distinct states would hide the second one, with the
   probability :meth:`FingerprintStore.omission_probability` prints.
 
-Neither keeps a path: the :class:`Trail` records, per stored state, the id of the state it
+* :class:`BitstateStore` sets two bits per state in a fixed bit array (SPIN's bitstate
+  "supertrace" mode): a few bits a state, and states may be missed with a probability that
+  grows as the array fills, so only swarm runs (``--swarm``), which never claim that a
+  property holds, use it.
+
+None keeps a path: the :class:`Trail` records, per stored state, the id of the state it
 was reached from and the code of the step taken, so a discovery is rebuilt by replay.
 """
 
@@ -116,15 +121,62 @@ class FingerprintStore:
         return float(min(1.0, n * (n - 1) / 2 ** (self.BITS + 1)))
 
 
-def make_store(kind: str) -> ExactStore | FingerprintStore:
+class BitstateStore:
+    """Two bits per state in an array of ``2**log2_bits`` bits (a Bloom filter): a state
+    whose two bits are both set already counts as seen."""
+
+    name = "bitstate"
+    MASK = FingerprintStore.MASK
+
+    def __init__(self, log2_bits: int = 27) -> None:  # 2**27 bits: 16 MiB
+        self.bits = bytearray(1 << (log2_bits - 3))
+        self.mask = (1 << log2_bits) - 1
+        self.count = 0
+
+    def add(self, state: Hashable) -> bool:
+        return self.add_fingerprint((hash(state) & self.MASK) or 1)
+
+    def add_fingerprint(self, fp: int) -> bool:
+        """Set the two bits of ``fp``; False if both were set already."""
+        bits, mask = self.bits, self.mask
+        a = fp & mask
+        b = ((fp >> 32) ^ (fp * 0x9E3779B1)) & mask
+        old_a, old_b = bits[a >> 3], bits[b >> 3]
+        if old_a & (1 << (a & 7)) and old_b & (1 << (b & 7)):
+            return False
+        bits[a >> 3] = old_a | (1 << (a & 7))
+        bits[b >> 3] |= 1 << (b & 7)
+        self.count += 1
+        return True
+
+    def contains_fingerprint(self, fp: int) -> bool:
+        bits, mask = self.bits, self.mask
+        a = fp & mask
+        b = ((fp >> 32) ^ (fp * 0x9E3779B1)) & mask
+        return bool(bits[a >> 3] & (1 << (a & 7)) and bits[b >> 3] & (1 << (b & 7)))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def omission_probability(self) -> float:
+        """The chance that a new state's two bits were both set by others already, with
+        the array as full as it is now (an estimate: what a further state risks)."""
+        fill = 1.0 - (1.0 - 1.0 / (self.mask + 1)) ** (2 * self.count)
+        return float(fill * fill)
+
+
+def make_store(kind: str) -> ExactStore | FingerprintStore | BitstateStore:
+    if kind == "bitstate":
+        return BitstateStore()
     return ExactStore() if kind == "exact" else FingerprintStore()
 
 
 class Trail:
     """Per stored state: its predecessor's id and the code of the step (12 bytes)."""
 
-    def __init__(self) -> None:
-        self.parent = array("i")
+    def __init__(self, wide: bool = False) -> None:
+        # wide: 64-bit parents, for a parallel search whose parent ids name a worker too
+        self.parent = array("q" if wide else "i")
         self.code = array("Q")
 
     def add(self, parent: int, code: int) -> int:

@@ -59,6 +59,7 @@ class Executable:
         self.sym_vars = sym_vars
         self.class_names = [c.name for c in program.classes]
         self._refs: dict[tuple[int, int, int], Ref] = {}
+        self.procs: list[runtime.ProcRef] = []
         # under --symmetry, me() and spawn() return Tid values (see lang/symmetry.py)
         self.tids = [False]
         ns = self._namespace()
@@ -89,6 +90,13 @@ class Executable:
         if ref is None:
             ref = self._refs[key] = Ref(cls_id, index, f"{self.class_names[cls_id]}#{ordinal}")
         return ref
+
+    def ref_named(self, cls_id: int, index: int, name: str) -> Ref:
+        """The reference another process calls ``name`` (lang/wire.py)."""
+        return self.ref(cls_id, index, int(name.rpartition("#")[2]))
+
+    def proc_ref(self, fid: int) -> runtime.ProcRef:
+        return self.procs[fid]
 
     # ----------------------------------------------------------------- helpers
     def _namespace(self) -> dict[str, Any]:
@@ -194,7 +202,7 @@ class Executable:
             u = int(v) & ((1 << width) - 1)
             return u - (1 << width) if u >= 1 << (width - 1) else u
 
-        procs = [runtime.ProcRef(fn.fid, fn.name, len(fn.params)) for fn in prog.functions]
+        procs = self.procs = [runtime.ProcRef(fn.fid, fn.name, len(fn.params)) for fn in prog.functions]
 
         def dyn_target(ref: Any, nargs: int) -> int:
             if type(ref) is not runtime.ProcRef:
@@ -224,14 +232,6 @@ class Executable:
             sym_vars[name] = (width, signed)
             return symvals.make_symbolic(name, width, signed)
 
-        def wrapu(v: Any, width: int) -> Any:
-            return v & ((1 << width) - 1) if type(v) is int else v
-
-        def wraps(v: Any, width: int) -> Any:
-            if type(v) is not int:
-                return v
-            v &= (1 << width) - 1
-            return v - (1 << width) if v >= 1 << (width - 1) else v
         max_nesting = limits.MAX_NESTING
 
         def nest(t: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -244,6 +244,14 @@ class Executable:
                     break
             return t
 
+        def wrapu(v: Any, width: int) -> Any:
+            return v & ((1 << width) - 1) if type(v) is int else v
+
+        def wraps(v: Any, width: int) -> Any:
+            if type(v) is not int:
+                return v
+            v &= (1 << width) - 1
+            return v - (1 << width) if v >= 1 << (width - 1) else v
 
         def sdiv(a: Any, b: Any) -> Any:  # C division truncates toward zero
             if type(a) is int and type(b) is int:
@@ -259,14 +267,6 @@ class Executable:
             return a % b
 
         ns: dict[str, Any] = {
-            "_wrapu": wrapu,
-            "_wraps": wraps,
-            "_sdiv": sdiv,
-            "_smod": smod,
-            "_symbolic": make_symbolic,
-            "_eq": symvals.eq,
-            "_ne": symvals.ne,
-            "_contains": symvals.contains,
             "_K": tuple(getattr(prog, "consts", ())),
             "_mul": limits.checked_mul,
             "_pow": limits.checked_pow,
@@ -275,6 +275,14 @@ class Executable:
             "_shlm": limits.lshift_mod,
             "_nest": nest,
             "_format": limits.checked_format,
+            "_wrapu": wrapu,
+            "_wraps": wraps,
+            "_sdiv": sdiv,
+            "_smod": smod,
+            "_symbolic": make_symbolic,
+            "_eq": symvals.eq,
+            "_ne": symvals.ne,
+            "_contains": symvals.contains,
             "_cast": symvals.cast,
             "_assert_failed": assert_failed,
             "_same": lambda a, b: a is b or (type(a) is type(b) and a == b),

@@ -5,7 +5,7 @@ swapping them, together with the objects only they are started with, maps the in
 state onto itself: two CPU threads invalidating equal ranges, say.  Swapping them in any
 later state then also gives a state of the model, reached by the same steps with the two
 threads exchanged, with the same property values; so only one state per class of
-swapped states (the smallest as a tuple of ids) is stored.
+swapped states (the one with the smallest stable key) is stored.
 
 What a swap touches: each thread's call stack moves to the other's position; each
 swapped object's record moves to the other's index; every thread id (``me()``, a spawn's
@@ -191,17 +191,22 @@ class Symmetry:
 
     # ----------------------------------------------------------- canonical form
     def canonical(self, state: State) -> State:
-        """The smallest state (as a tuple) among ``state`` and its permutations."""
+        """The member of ``state``'s class (it and its permutations) with the smallest
+        stable key (lang/wire.py): every process picks the same one, whatever ids its
+        interning tables gave the parts."""
         mid = self._nameless.get(state[1])
         if mid is None:
             mid = self._nameless[state[1]] = self._leave_names_out(state[1])
         if mid != state[1]:
             state = (state[0], mid, *state[2:])
-        best = state
+        key = self.model.stable.key
+        best, best_key = state, key(state)
         for k, perm in enumerate(self.perms):
             other = self._apply(state, perm, k)
-            if other < best:
-                best = other
+            if other != best:
+                other_key = key(other)
+                if other_key < best_key:
+                    best, best_key = other, other_key
         return best
 
     def _leave_names_out(self, mid: int) -> int:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from mmnotif_check.engine.interface import (
@@ -42,6 +44,7 @@ from mmnotif_check.lang.properties import (
 )
 from mmnotif_check.lang.runtime import AssertFailed, ModelFault, StepContext, SymmetryBroken
 from mmnotif_check.lang.state import EMPTY_STACK, Interner, State
+from mmnotif_check.lang.wire import Packer, StableHashes
 from mmnotif_check.symbolic import values as symvals
 
 REDUCTIONS = ("none", "local", "por")
@@ -98,6 +101,10 @@ class CompiledModel:
         self.interner = Interner()
         self._svals = self.interner.S.values  # stack entries by id (the list only grows)
         self.exe = Executable(program, self.interner, properties, self.sym_vars)
+        self.stable = StableHashes(self.interner)  # process-independent keys (lang/wire.py)
+        self._packer: Packer | None = None
+        # how to build this model again in another process (engine/parallel.py)
+        self.recipe: ModelRecipe | None = None
         self.global_names = [g.shown for g in program.globals]
         self.class_names = [c.name for c in program.classes]
         self.class_fields = [[f.name for f in c.fields] for c in program.classes]
@@ -128,6 +135,7 @@ class CompiledModel:
         # Thread ids change representation (Tid compares equal to its int), so parts
         # interned before could stand for the new ones: start the tables afresh.
         self.interner.clear()
+        self.stable.clear()
         self._initial = None
         self._decoded = None
         self._fresh.clear()
@@ -537,6 +545,22 @@ class CompiledModel:
 
         return MERGE_LIMIT
 
+    # ------------------------------------------------------ parallel search
+    def owner(self, state: State, workers: int) -> int:
+        """Which of ``workers`` partitions owns ``state``: the same in every process."""
+        return self.stable.owner(state, workers)
+
+    def pack(self, items: list[tuple[State, int, int, int]]) -> bytes:
+        """``(state, parent, code, depth)`` items as bytes another process unpacks."""
+        if self._packer is None:
+            self._packer = Packer(self.interner, self.exe)
+        return self._packer.pack(items)
+
+    def unpack(self, blob: bytes) -> list[tuple[State, int, int, int]]:
+        if self._packer is None:
+            self._packer = Packer(self.interner, self.exe)
+        return self._packer.unpack(blob)
+
     # ----------------------------------------------------------- properties
     def check_invariants(self, state: State, only: frozenset[str] | None = None) -> PropertyFailure | None:
         return self._check(self.invariants, state, only)
@@ -666,9 +690,25 @@ def load_model(
     """
     program = compile_program(path, overrides)
     try:
-        return CompiledModel(program, reduction, properties, solver_timeout_ms)
+        model = CompiledModel(program, reduction, properties, solver_timeout_ms)
     except SyntaxError as exc:  # a compiler bug, never the user's fault; say so clearly
         raise InputError(path, 1, 1, f"internal error compiling the model: {exc}") from None
+    model.recipe = ModelRecipe(str(Path(path).resolve()), tuple((overrides or {}).items()), reduction, properties, solver_timeout_ms)
+    return model
 
 
-__all__ = ["REDUCTIONS", "CompiledModel", "State", "load_model"]
+@dataclass(frozen=True)
+class ModelRecipe:
+    """What :func:`load_model` was given: enough to build the same model in a worker."""
+
+    path: str
+    overrides: tuple[tuple[str, Any], ...]
+    reduction: str
+    properties: frozenset[str] | None
+    solver_timeout_ms: int
+
+    def load(self) -> CompiledModel:
+        return load_model(self.path, dict(self.overrides), self.reduction, self.properties, self.solver_timeout_ms)
+
+
+__all__ = ["REDUCTIONS", "CompiledModel", "ModelRecipe", "State", "load_model"]
