@@ -33,7 +33,7 @@ from typing import Any
 
 from mmnotif_check.engine.result import HOLDS, INCONCLUSIVE, VIOLATED, Stats
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
-from mmnotif_check.options import CheckOptions
+from mmnotif_check.options import CheckOptions, option_problem
 from mmnotif_check.spec import Spec
 
 __all__ = [
@@ -95,6 +95,10 @@ def load(target: str | Path, constants: Mapping[str, Any] | None = None, **optio
     unknown = sorted(set(options) - _OPTION_NAMES)
     if unknown:
         raise TypeError(f"unknown option {unknown[0]!r} (known: {', '.join(sorted(_OPTION_NAMES))})")
+    for key, value in options.items():  # the rules of the command line and of spec keys
+        problem = option_problem("max_memory" if key == "max_memory_mb" else key, value) if value is not None else None
+        if problem is not None:
+            raise ValueError(f"option {key} {problem}")
     if "properties" in options and options["properties"] is not None:
         options["properties"] = frozenset(options["properties"])
     target = str(target)

@@ -37,11 +37,11 @@ from mmnotif_check.engine.result import INCONCLUSIVE, VIOLATED, Violation, forma
 from mmnotif_check.errors import InputError, NondeterminismError, OverrideError
 from mmnotif_check.fsutil import atomic_write_text
 from mmnotif_check.interrupts import worker_signals
-from mmnotif_check.textfile import UnreadableFile, check_regular
 from mmnotif_check.lang.loader import KERNEL_DIR, display_path, is_library_path, load_sources
 from mmnotif_check.lang.system import load_model
 from mmnotif_check.runner import check_model
 from mmnotif_check.spec import Spec, _Locator, load_spec, properties_error
+from mmnotif_check.textfile import UnreadableFile, check_regular
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CACHE_FORMAT = 2  # 2: rows carry the property's text, the replay command and the counterexample

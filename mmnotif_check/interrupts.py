@@ -66,7 +66,7 @@ def terminate_like_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    saved: dict[int, object] = {}
+    saved: dict[int, signal._HANDLER] = {}
     try:
         for sig in HANDLED:
             old = signal.getsignal(sig)
@@ -78,7 +78,7 @@ def terminate_like_interrupt() -> Iterator[None]:
     finally:
         for sig, old in saved.items():
             with contextlib.suppress(ValueError, TypeError, OSError):
-                signal.signal(sig, old)  # type: ignore[arg-type]
+                signal.signal(sig, old)
 
 
 def _parent_death_signal() -> None:

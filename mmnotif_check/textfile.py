@@ -110,5 +110,5 @@ def long_number_at(text: str, digits: int) -> tuple[int, int] | None:
     """Where the first run of more than ``digits`` decimal digits starts, or None."""
     import re
 
-    m = re.search(r"\d{%d,}" % (digits + 1), text)
+    m = re.search(rf"\d{{{digits + 1},}}", text)
     return line_col(text, m.start()) if m else None

@@ -189,7 +189,7 @@ def run_inprocess(case: Case, workdir: Path) -> Outcome:
                 main(args)
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            except BaseException:  # noqa: BLE001 - this is what the corpus is looking for
+            except BaseException:
                 tb = True
                 code = -1
                 err.write(traceback.format_exc())

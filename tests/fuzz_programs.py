@@ -46,17 +46,20 @@ WEIRD_STMTS = (
 
 
 # --------------------------------------------------------------------------- random programs
-def _expr(r: random.Random, depth: int = 0) -> str:
+ATOMS = ("0", "1", "2", "x", "y", "True", "False", "None", "'s'", "()", "(1, 2)", "xs", "len(xs)", "flag", "N")
+THREAD_ATOMS = (*ATOMS, "n", "me()")
+
+
+def _expr(r: random.Random, depth: int = 0, thread: bool = False) -> str:
     if depth > 3 or r.random() < 0.3:
-        return r.choice(("0", "1", "2", "x", "y", "True", "False", "None", "n", "'s'", "()", "(1, 2)", "xs",
-                         "len(xs)", "me()", "flag"))
+        return r.choice(THREAD_ATOMS if thread else ATOMS)
     if r.random() < 0.03:
         return r.choice(WEIRD_EXPRS)
-    a, b = _expr(r, depth + 1), _expr(r, depth + 1)
+    a, b = _expr(r, depth + 1, thread), _expr(r, depth + 1, thread)
     return r.choice((
         f"({a} + {b})", f"({a} - {b})", f"({a} * {b})", f"({a} // {b})", f"({a} % {b})", f"({a} < {b})",
         f"({a} == {b})", f"({a} and {b})", f"(not {a})", f"({a} if {b} else 0)", f"({a}, {b})", f"len(({a},))",
-        f"({a} << 2)", f"({a} ** 2)", f"({a} in xs)", f"max({a}, {b})", f"f({a})", f"o.v", f"xs[{a}]",
+        f"({a} << 2)", f"({a} ** 2)", f"({a} in xs)", f"max({a}, {b})", f"f({a})", "o.v", f"xs[{a}]",
     ))
 
 
@@ -68,9 +71,9 @@ def _block(r: random.Random, depth: int, indent: str) -> list[str]:
             stmt = r.choice(WEIRD_STMTS)
             out.extend(indent + ln for ln in stmt.splitlines())
         elif k < 0.35:
-            out.append(f"{indent}{r.choice(('x', 'y', 'n', 'xs', 'flag'))} = {_expr(r)}")
+            out.append(f"{indent}{r.choice(('x', 'y', 'n', 'xs', 'flag'))} = {_expr(r, thread=True)}")
         elif k < 0.45 and depth < 3:
-            out.append(f"{indent}if {_expr(r)}:")
+            out.append(f"{indent}if {_expr(r, thread=True)}:")
             out.extend(_block(r, depth + 1, indent + "    "))
             if r.random() < 0.5:
                 out.append(f"{indent}else:")
@@ -80,20 +83,20 @@ def _block(r: random.Random, depth: int, indent: str) -> list[str]:
             out.append(f"{indent}    n += 1")
             out.extend(_block(r, depth + 1, indent + "    "))
         elif k < 0.6:
-            out.append(f"{indent}wait_until({_expr(r)})")
+            out.append(f"{indent}wait_until({_expr(r, thread=True)})")
         elif k < 0.68:
-            out.append(f"{indent}assert {_expr(r)}, \"p{r.randint(0, 2)}: broken\"")
+            out.append(f"{indent}assert {_expr(r, thread=True)}, \"p{r.randint(0, 2)}: broken\"")
         elif k < 0.74 and depth < 3:
             out.append(f"{indent}with atomic():")
             out.extend(_block(r, depth + 1, indent + "    "))
         elif k < 0.8:
             out.append(f"{indent}{r.choice(('helper()', 'y = helper()', 'x = choose((0, 1))', 'o = new(Obj, v=1)'))}")
         elif k < 0.86:
-            out.append(f"{indent}o.v = {_expr(r)}")
+            out.append(f"{indent}o.v = {_expr(r, thread=True)}")
         elif k < 0.9:
             out.append(f"{indent}{r.choice(('pass', 'return', 'return x'))}")
         else:
-            out.append(f"{indent}xs = xs + ({_expr(r)},)")
+            out.append(f"{indent}xs = xs + ({_expr(r, thread=True)},)")
     return out
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from corpus_lib import Case, load_cases, mismatch, run_inprocess
 
 CASES = load_cases()

@@ -283,7 +283,7 @@ def test_memory_budget_still_stops_a_run_that_grows(kit):
     (["--format", "dot", "--json"], "--json and --format dot exclude each other (--json is --format json)"),
 ])
 def test_cli_options_are_validated(args, message):
-    code, out, err = run("verify", RACY, "-q", *args)
+    code, _out, err = run("verify", RACY, "-q", *args)
     assert (code, err.strip()) == (2, f"<command line>:1:1: error: {message}")
 
 
@@ -375,7 +375,7 @@ def test_memory_error_while_compiling_is_exit_3(tmp_path, monkeypatch):
         raise MemoryError
 
     monkeypatch.setattr(system, "compile_program", no_memory)
-    code, out, err = run("verify", RACY, "-q")
+    code, _out, err = run("verify", RACY, "-q")
     assert code == 3
     assert err.startswith("mmnotif-check: out of memory before the search could report")
     assert "internal error" not in err
@@ -399,7 +399,7 @@ def test_memory_error_while_rebuilding_the_trace_keeps_the_verdict(monkeypatch):
 @pytest.mark.parametrize("terms, code", [(64, 0), (202, 2), (400, 2)])
 def test_long_sums(tmp_path, terms, code):
     path = _model(tmp_path, ONE_STEP.format("x = " + "+".join(["1"] * terms)))
-    got, out, err = run("verify", path, "-q")
+    got, _out, err = run("verify", path, "-q")
     assert got == code, err
     if code == 2:
         assert err.strip() == (f"{path}:6:9: error: expression nested too deeply (more than 64 levels): "
@@ -434,7 +434,7 @@ def test_big_values_within_the_bound_work_in_every_output(tmp_path):
     report = tmp_path / "r.json"
     report.write_text(out)
     for fmt in ("text", "itf", "mermaid", "dot", "html"):
-        code, text, err = run("trace", "convert", report, "--to", fmt)
+        code, _text, err = run("trace", "convert", report, "--to", fmt)
         assert code == 0, (fmt, err)
     code, out, err = run("replay", report)
     assert code == 1, err
@@ -590,6 +590,33 @@ def test_a_1mb_string_literal_compiles_quickly(tmp_path):
     path = _model(tmp_path, 'S = "' + "ab" * 500_000 + '"\nx: int = 0\n\n\ndef w():\n    global x\n'
                             '    x = len(S + "c")\n\n\ndef init():\n    spawn(w)\n')
     start = time.process_time()
-    code, out, err = run("verify", path, "-q")
+    code, _out, err = run("verify", path, "-q")
     assert code == 0, err
     assert time.process_time() - start < 10
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"timeout": float("nan")}, "option timeout must be a positive number, not nan"),
+    ({"max_states": 0}, "option max_states must be a positive integer, not 0"),
+    ({"max_memory_mb": -1}, "option max_memory_mb must be a positive integer, not -1"),
+    ({"strategy": "random"}, "option strategy must be one of 'bfs', 'dfs', not 'random'"),
+])
+def test_the_api_follows_the_same_rules(options, message):
+    from mmnotif_check import api
+
+    with pytest.raises(ValueError) as info:
+        api.check(RACY, **options)
+    assert str(info.value) == message
+
+
+# Beyond the list: a run leaves no state behind for the next one in the same process
+def test_a_symbolic_run_leaves_no_active_step_behind(tmp_path):
+    from mmnotif_check.symbolic import values as symvals
+
+    path = _model(tmp_path, "x: u64 = 0\n\n\ndef w():\n    global x\n    x = symbolic('s', u64)\n"
+                            "    assert x != 3, 'three'\n\n\ndef init():\n    spawn(w)\n")
+    code, out, _ = run("verify", path, "-q")
+    assert code == 1 and "VIOLATED (assert)" in out
+    assert symvals._ACTIVE[0] is None  # later arithmetic on symbolic terms builds terms, never forks
+    x = symvals.make_symbolic("a", 8, False)
+    assert (x // x).w == 8  # a divisor that may be zero: no fork (and no ZeroDivisionError) outside a step

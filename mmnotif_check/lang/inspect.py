@@ -10,7 +10,6 @@ from mmnotif_check.lang.limits import MAX_INT_BITS
 from mmnotif_check.lang.runtime import Ref
 from mmnotif_check.symbolic import values as symvals
 
-
 SHOWN_INT_BITS = 4 * MAX_INT_BITS  # locals can outgrow the bound by +: show those by size
 
 

@@ -188,7 +188,7 @@ class FunctionLowering:
                 return ir.SEval(self.info(st, "stmt"), self.expr(value))
             if fname is not None and fname not in self._shadowed() and fname not in self.mod.names and fname not in ALL_BUILTINS:
                 procs = sorted(n for n, sym in self.mod.names.items() if isinstance(sym, FuncSym) and sym.kind == "proc")
-                raise self.error(st, f"unknown procedure '{fname}'{suggest(fname, procs + ['wait_until', 'spawn', 'choose', 'new'])}")
+                raise self.error(st, f"unknown procedure '{fname}'{suggest(fname, [*procs, 'wait_until', 'spawn', 'choose', 'new'])}")
             raise self.error(st, "this call has no effect as a statement (only procedures, wait_until, spawn, choose and new may stand alone)")
         if isinstance(st, ast.Assign):
             if len(st.targets) != 1:

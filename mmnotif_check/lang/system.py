@@ -236,6 +236,9 @@ class CompiledModel:
             info = self.functions[fid].instrs[pc].info
             raise InputError(info.path, info.line, info.col, f"--symmetry: {exc}; the threads cannot be "
                              "swapped: run without --symmetry") from None
+        finally:
+            if self.symbolic:  # the step is over: symbolic operations outside it build terms only
+                symvals.set_active(None)
         if new_sid is None:
             return None
         g, h, i = c.G, c.H, c.I
@@ -363,6 +366,9 @@ class CompiledModel:
                 outcomes.append(self._failure("error", str(exc), exc, -1, None, c.P))
             except symvals.SolverUnknown as exc:
                 raise Inconclusive(f"solver: {exc}") from exc
+            finally:
+                if self.symbolic:
+                    symvals.set_active(None)
             arities = c.arities
             used = tuple(prefix) + (0,) * (len(arities) - len(prefix))
             alts = [(*used[:j], v) for j in range(len(prefix), len(arities)) for v in range(1, arities[j])]
